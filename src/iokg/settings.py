@@ -1,0 +1,57 @@
+"""Settings, read from the environment (prefix ``IOKG_``); every one is also a CLI option.
+
+>>> s = Settings(store="/tmp/example-store")
+>>> s.store.name
+'example-store'
+>>> s.query_timeout_ms
+10000
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The checkout this package runs from: ontology/, queries/ and data/ live here.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+DISARM_CSV = ONTOLOGY_DIR / "disarm_techniques.csv"
+
+
+class Settings(BaseSettings):
+    """Everything iokg can be told from outside. Units are in the names."""
+
+    model_config = SettingsConfigDict(env_prefix="IOKG_", extra="ignore")
+
+    store: Path = Field(
+        default=PROJECT_ROOT / "var" / "store",
+        description="Path of the on-disk store. `iokg build` makes it a link to the current build.",
+    )
+    data: Path = Field(
+        default=PROJECT_ROOT / "data", description="Folder of curated YAML read by `iokg build`."
+    )
+    export: Path | None = Field(
+        default=None,
+        description="Where `iokg build` writes the whole graph as TriG; default: beside the store, `<store>.trig`.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `iokg serve` listens on.")
+    port: int = Field(default=8000, description="Port `iokg serve` listens on.")
+    query_timeout_ms: int = Field(
+        default=10_000, gt=0, description="Time limit of one SPARQL query; past it the query is killed."
+    )
+    max_result_rows: int = Field(
+        default=10_000, gt=0, description="Row cap of a SELECT result; a cut result says so."
+    )
+    max_request_bytes: int = Field(
+        default=1_000_000, gt=0, description="Largest request body (and query text) accepted."
+    )
+    max_concurrent_queries: int = Field(
+        default=4, gt=0, description="SPARQL queries evaluated at once; more wait for a free slot."
+    )
+
+    @property
+    def export_path(self) -> Path:
+        return self.export if self.export is not None else self.store.with_suffix(".trig")

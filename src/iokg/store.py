@@ -1,0 +1,111 @@
+"""Where the graph lives on disk, and the one way code opens it.
+
+`iokg build` never writes into the store that is being served. It loads a fresh directory
+beside it (``<store>.builds/<stamp>``) and, only when every check has passed, points the store
+path (a symbolic link) at it with one atomic rename. Readers resolve the link when they open
+the store, so a failed or killed build leaves them on the previous graph.
+
+Any plain pyoxigraph store directory can also be given as the store path; it is opened as is.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> resolve_store(d / "missing")
+Traceback (most recent call last):
+...
+iokg.errors.StoreNotFound: no store at .../missing: run `iokg build` first (or pass --store PATH)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from iokg.errors import StoreNotFound
+
+#: How many earlier builds are kept beside the current one (a server may still have one open).
+KEEP_PREVIOUS_BUILDS = 2
+
+
+def builds_dir(store: Path) -> Path:
+    """The folder holding every build of ``store``."""
+    return store.parent / (store.name + ".builds")
+
+
+def resolve_store(store: Path) -> Path:
+    """The directory the store path stands for right now (following the build link)."""
+    store = Path(store)
+    if not store.exists():
+        raise StoreNotFound(f"no store at {store}: run `iokg build` first (or pass --store PATH)")
+    return store.resolve()
+
+
+def open_read_only(store: Path) -> ox.Store:
+    """Open the current build (or a plain pyoxigraph directory) read-only."""
+    return ox.Store.read_only(str(resolve_store(store)))
+
+
+def new_build_dir(store: Path) -> Path:
+    """A fresh, empty directory for the next build, inside `builds_dir(store)`."""
+    parent = builds_dir(store)
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+    path = parent / stamp
+    path.mkdir()
+    return path
+
+
+def publish(store: Path, build: Path) -> None:
+    """Point ``store`` at ``build`` atomically, then drop builds no reader should still need.
+
+    Refuses to replace a real directory that `iokg build` did not make.
+    """
+    store = Path(store)
+    if store.exists() and not store.is_symlink():
+        raise StoreNotFound(
+            f"{store} is a directory iokg did not build; give `iokg build` another --store path"
+        )
+    tmp_link = store.parent / f".{store.name}.link-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(os.path.relpath(build, store.parent))
+    os.replace(tmp_link, store)
+    prune(store)
+
+
+def prune(store: Path) -> None:
+    """Remove old and abandoned builds, keeping the current one and a few before it."""
+    parent = builds_dir(store)
+    if not parent.is_dir():
+        return
+    current = store.resolve() if store.exists() else None
+    builds = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.name)
+    done = [p for p in builds if (p / ".complete").exists() or p == current]
+    keep = set(done[-(KEEP_PREVIOUS_BUILDS + 1):])
+    if current is not None:
+        keep.add(current)
+    for p in builds:
+        if p not in keep and not _in_progress(p):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _in_progress(build: Path) -> bool:
+    """A build directory whose builder process is still alive."""
+    if (build / ".complete").exists():
+        return False
+    try:
+        pid = int(build.name.split("-")[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
