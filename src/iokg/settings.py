@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 QUERIES_DIR = PROJECT_ROOT / "queries"
-DISARM_CSV = ONTOLOGY_DIR / "disarm_techniques.csv"
+DISARM_CSV = ONTOLOGY_DIR / "disarm" / "disarm_techniques.csv"
 
 
 class Settings(BaseSettings):

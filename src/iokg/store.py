@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from iokg.errors import StoreNotFound
+from iokg.errors import InvalidQuery, StoreNotFound
 
 #: How many earlier builds are kept beside the current one (a server may still have one open).
 KEEP_PREVIOUS_BUILDS = 2
@@ -109,3 +109,18 @@ def _in_progress(build: Path) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def run_query(store: Path, text: str, substitutions: dict | None = None):
+    """Run a SPARQL query on the store, its default graph being the union of all graphs.
+
+    Returns pyoxigraph's result (solutions, a boolean or triples); iterate it on this thread.
+    Syntax errors become `InvalidQuery` with the parser's message.
+    """
+    db = open_read_only(store)
+    try:
+        return db.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+    except SyntaxError as e:
+        raise InvalidQuery(f"SPARQL syntax error: {e}") from None
+    except OSError as e:
+        raise InvalidQuery(f"query failed: {e}") from None

@@ -1,0 +1,192 @@
+"""The `iokg` command: build, validate, query, stats, serve."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from iokg.errors import IngestError, IokgError
+from iokg.settings import Settings
+
+FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON,
+           "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+
+
+def _settings(**overrides) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+store_option = click.option("--store", type=click.Path(path_type=Path), default=None,
+                            help="Store path [env IOKG_STORE; default var/store].")
+data_option = click.option("--data", type=click.Path(path_type=Path), default=None,
+                           help="Folder of curated YAML [env IOKG_DATA; default data/].")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="iokg")
+def main() -> None:
+    """iokg: a knowledge graph of influence operations, with the sources behind every statement."""
+
+
+def _fail(error: Exception) -> None:
+    if isinstance(error, IngestError):
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s) found; nothing was written.", err=True)
+    else:
+        click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@data_option
+def validate(data: Path | None) -> None:
+    """Run every check over the curated YAML; write nothing."""
+    from iokg.build import validate as run
+
+    settings = _settings(data=data)
+    try:
+        report = run(settings.data)
+    except IokgError as e:
+        _fail(e)
+    click.echo(f"valid: {report.summary()}")
+
+
+@main.command()
+@data_option
+@store_option
+@click.option("--export", type=click.Path(path_type=Path), default=None,
+              help="Where to write the whole graph as TriG [default <store>.trig].")
+def build(data: Path | None, store: Path | None, export: Path | None) -> None:
+    """Check the curated YAML and, only if all is well, build and publish a new store."""
+    from iokg.build import build as run
+
+    settings = _settings(data=data, store=store, export=export)
+    try:
+        report = run(settings.data, settings.store, settings.export_path)
+    except IokgError as e:
+        _fail(e)
+    click.echo(f"built {report.summary()}")
+    click.echo(f"store:  {report.store}")
+    click.echo(f"export: {report.export}")
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default="table", show_default=True)
+@click.option("--param", "-p", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of a named query, bound as an RDF term (repeatable).")
+def query(query: str, store: Path | None, fmt: str, param: tuple[str, ...]) -> None:
+    """Run QUERY against the built store: a named query (see queries/), a .rq file, or SPARQL text."""
+    from iokg.queries import load_queries
+    from iokg.store import run_query
+
+    settings = _settings(store=store)
+    substitutions = None
+    named = load_queries().get(query)
+    try:
+        if named is not None:
+            values = {}
+            for item in param:
+                name, sep, value = item.partition("=")
+                if not sep:
+                    raise IokgError(f"--param takes NAME=VALUE, got '{item}'")
+                values[name] = value
+            text, substitutions = named.text, named.bind(values)
+        elif param:
+            raise IokgError("--param is only for named queries (see `iokg queries`)")
+        elif Path(query).is_file():
+            text = Path(query).read_text(encoding="utf-8")
+        else:
+            text = query
+        results = run_query(settings.store, text, substitutions)
+    except IokgError as e:
+        _fail(e)
+    _print_results(results, fmt)
+
+
+@main.command(name="queries")
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    from iokg.queries import load_queries
+
+    for q in load_queries().values():
+        params = ", ".join(f"{p.name} ({p.type}{', optional' if p.optional else ''})" for p in q.params)
+        click.echo(f"{q.name}: {q.title}" + (f"  [{params}]" if params else ""))
+
+
+@main.command()
+@store_option
+def stats(store: Path | None) -> None:
+    """Show how many things of each kind the built store holds."""
+    from iokg.queries import load_queries
+    from iokg.store import open_read_only, run_query
+
+    settings = _settings(store=store)
+    try:
+        rows = run_query(settings.store, load_queries()["stats"].text)
+        total = len(open_read_only(settings.store))
+    except IokgError as e:
+        _fail(e)
+    click.echo(f"store: {settings.store}")
+    for row in rows:
+        name = row["class"].value.rsplit("#", 1)[-1]
+        click.echo(f"  {name:<14} {row['count'].value:>8}")
+    click.echo(f"  {'triples':<14} {total:>8}")
+
+
+@main.command()
+@store_option
+@data_option
+@click.option("--host", default=None, help="Address to listen on [env IOKG_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [env IOKG_PORT; default 8000].")
+@click.option("--build/--no-build", "build_first", default=False,
+              help="Build the store from the data folder first if it does not exist yet.")
+def serve(store: Path | None, data: Path | None, host: str | None, port: int | None, build_first: bool) -> None:
+    """Serve the store over HTTP: SPARQL endpoint, lookups and pages."""
+    settings = _settings(store=store, data=data, host=host, port=port)
+    if build_first and not settings.store.exists():
+        from iokg.build import build as run
+
+        try:
+            report = run(settings.data, settings.store, settings.export_path)
+        except IokgError as e:
+            _fail(e)
+        click.echo(f"built {report.summary()}")
+    from iokg.api.server import run as run_server
+
+    try:
+        run_server(settings)
+    except IokgError as e:
+        _fail(e)
+
+
+def _print_results(results, fmt: str) -> None:
+    if isinstance(results, bool):
+        click.echo("true" if results else "false")
+        return
+    if isinstance(results, ox.QuerySolutions):
+        if fmt != "table":
+            sys.stdout.buffer.write(results.serialize(format=FORMATS[fmt]))
+            return
+        names = [v.value for v in results.variables]
+        rows = [[_cell(sol[n]) for n in names] for sol in results]
+        widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+        widths = [min(w, 80) for w in widths]
+        click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths)))
+        click.echo("  ".join("-" * w for w in widths))
+        for r in rows:
+            click.echo("  ".join(c[:w].ljust(w) for c, w in zip(r, widths)))
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+        return
+    sys.stdout.buffer.write(ox.serialize(results, format=ox.RdfFormat.TURTLE))
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"

@@ -1,0 +1,261 @@
+"""Turning checked records into RDF quads (RDF 1.1, no triple terms), and the built-in graphs."""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from iokg import vocab
+from iokg.ingest.reading import Corpus
+from iokg.settings import ONTOLOGY_DIR
+from iokg.techniques import load_techniques
+
+P = vocab.PREFIXES
+XSD = P["xsd"]
+DATA = ox.NamedNode(vocab.GRAPH_DATA)
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _t(local: str) -> ox.NamedNode:
+    return ox.NamedNode(vocab.NS + local)
+
+
+def _q(prefix: str, local: str) -> ox.NamedNode:
+    return ox.NamedNode(P[prefix] + local)
+
+
+RDF_TYPE = _q("rdf", "type")
+RDFS_LABEL = _q("rdfs", "label")
+RDFS_COMMENT = _q("rdfs", "comment")
+PREF = _q("skos", "prefLabel")
+ALT = _q("skos", "altLabel")
+NOTATION = _q("skos", "notation")
+DERIVED = _q("prov", "wasDerivedFrom")
+IDENT = _q("dcterms", "identifier")
+
+
+def date_literal(text: str) -> ox.Literal:
+    """A partial ISO date as the XSD type of its precision.
+
+    >>> date_literal("2019-09").datatype.value
+    'http://www.w3.org/2001/XMLSchema#gYearMonth'
+    """
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(text)]
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + kind))
+
+
+def date_bounds(text: str) -> tuple[str, str]:
+    """First and last day a partial date can stand for.
+
+    >>> date_bounds("2024-02")
+    ('2024-02-01', '2024-02-29')
+    """
+    parts = text.split("-")
+    y = int(parts[0])
+    if len(parts) == 1:
+        return f"{y:04d}-01-01", f"{y:04d}-12-31"
+    m = int(parts[1])
+    if len(parts) == 2:
+        return f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+    return text, text
+
+
+def _xsd_date(text: str) -> ox.Literal:
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+
+
+@dataclass
+class Converted:
+    """The data graph of a corpus, with where each subject was written and counts of what it holds."""
+
+    quads: list[ox.Quad] = field(default_factory=list)
+    origin: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # IRI -> file, line, record
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o, graph: ox.NamedNode = DATA) -> None:
+        self.quads.append(ox.Quad(s, p, o, graph))
+
+
+def _add_dates(out: Converted, node: ox.NamedNode, text: str) -> None:
+    start, end = date_bounds(text)
+    out.add(node, _q("dcterms", "date"), date_literal(text))
+    out.add(node, _t("dateFrom"), _xsd_date(start))
+    out.add(node, _t("dateTo"), _xsd_date(end))
+
+
+def convert(corpus: Corpus) -> Converted:
+    """The data graph (``graph/data``) of a checked corpus."""
+    out = Converted()
+    labels: dict[str, str] = {}
+    techniques = load_techniques()
+
+    for loc in corpus.sources:
+        s = loc.record
+        node = _n(vocab.source_iri(s.id))
+        out.origin[node.value] = (loc.file, loc.line, f"source {s.id}")
+        out.counts["sources"] += 1
+        labels[s.id] = s.title
+        out.add(node, RDF_TYPE, _t("Source"))
+        out.add(node, RDF_TYPE, _q("prov", "Entity"))
+        out.add(node, IDENT, ox.Literal(s.id))
+        out.add(node, _t("sourceKind"), _t(vocab.SOURCE_KINDS[s.kind].local))
+        out.add(node, _q("dcterms", "title"), ox.Literal(s.title))
+        out.add(node, RDFS_LABEL, ox.Literal(s.title))
+        out.add(node, _q("dcterms", "publisher"), ox.Literal(s.publisher))
+        for author in s.authors:
+            out.add(node, _q("dcterms", "creator"), ox.Literal(author))
+        if s.authors:
+            out.add(node, _t("authorList"), ox.Literal("; ".join(s.authors)))
+        _add_dates(out, node, s.date)
+        anyuri = ox.NamedNode(XSD + "anyURI")
+        optional = [
+            ("url", s.url, lambda v: ox.Literal(v, datatype=anyuri)),
+            ("archiveUrl", s.archive_url, lambda v: ox.Literal(v, datatype=anyuri)),
+            ("sha256", s.sha256, ox.Literal),
+            ("fileSizeBytes", s.file_size_bytes, lambda v: ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))),
+            ("pageCount", s.page_count, lambda v: ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))),
+            ("handlingMarking", s.handling, ox.Literal),
+            ("citedAs", s.locator_in_parent, ox.Literal),
+        ]
+        for local, value, make in optional:
+            if value is not None:
+                out.add(node, _t(local), make(value))
+        if s.language:
+            out.add(node, _q("dcterms", "language"), ox.Literal(s.language))
+        if s.note:
+            out.add(node, RDFS_COMMENT, ox.Literal(s.note))
+        for parent in s.derived_from:
+            out.add(node, DERIVED, _n(vocab.source_iri(parent)))
+
+    for loc in corpus.entities:
+        e = loc.record
+        node = _n(vocab.entity_iri(e.id))
+        out.origin[node.value] = (loc.file, loc.line, f"entity {e.id}")
+        out.counts["entities"] += 1
+        labels[e.id] = e.label
+        out.add(node, RDF_TYPE, _t(vocab.ENTITY_TYPES[e.type].cls))
+        out.add(node, IDENT, ox.Literal(e.id))
+        out.add(node, PREF, ox.Literal(e.label))
+        out.add(node, RDFS_LABEL, ox.Literal(e.label))
+        if e.description:
+            out.add(node, _q("dcterms", "description"), ox.Literal(e.description))
+        for sid in e.sources:
+            out.add(node, _t("mentionedIn"), _n(vocab.source_iri(sid)))
+        for alias in e.aliases:
+            anode = _n(vocab.alias_iri(e.id, alias.name))
+            out.add(node, ALT, ox.Literal(alias.name))
+            out.add(node, _t("alias"), anode)
+            out.add(anode, RDF_TYPE, _t("Alias"))
+            out.add(anode, _t("name"), ox.Literal(alias.name))
+            for sid in alias.sources:
+                out.add(anode, _t("usedBy"), _n(vocab.source_iri(sid)))
+
+    def ref_iri(ref: str) -> ox.NamedNode:
+        if vocab.TECHNIQUE_PATTERN.match(ref):
+            return _n(vocab.technique_iri(ref))
+        return _n(vocab.entity_iri(ref))
+
+    def ref_label(ref: str) -> str:
+        if ref in techniques:
+            return f"{ref} {techniques[ref].name}"
+        return labels.get(ref, ref)
+
+    source_dates = {loc.record.id: loc.record.date for loc in corpus.sources}
+    claims_done: set[str] = set()
+    for loc, sid in corpus.assertions:
+        a = loc.record
+        cid = a.claim_id
+        cnode = _n(vocab.claim_iri(cid))
+        pred = vocab.PREDICATES[a.predicate]
+        if cid not in claims_done:
+            claims_done.add(cid)
+            out.counts["claims"] += 1
+            out.origin[cnode.value] = (loc.file, loc.line, f"claim {cid}")
+            out.add(cnode, RDF_TYPE, _t("Claim"))
+            out.add(cnode, IDENT, ox.Literal(cid))
+            out.add(cnode, _t("subject"), ref_iri(a.subject))
+            out.add(cnode, _t("predicate"), _t(a.predicate))
+            if a.object is not None:
+                out.add(cnode, _t("object"), ref_iri(a.object))
+                text = ref_label(a.object)
+            else:
+                if pred.value == "date":
+                    out.add(cnode, _t("value"), date_literal(str(a.value)))
+                else:
+                    out.add(cnode, _t("value"), ox.Literal(str(a.value), datatype=ox.NamedNode(XSD + "integer")))
+                text = f"{a.qualifier} {a.value}" if a.qualifier else str(a.value)
+                if a.qualifier:
+                    out.add(cnode, _t("qualifier"), ox.Literal(a.qualifier))
+            out.add(cnode, RDFS_LABEL, ox.Literal(f"{ref_label(a.subject)} {pred.label} {text}"))
+        anode = _n(vocab.assertion_iri(cid, sid))
+        out.origin[anode.value] = (loc.file, loc.line, f"assertion ({a.subject} {a.predicate} "
+                                   f"{a.object if a.object is not None else a.value})")
+        out.counts["assertions"] += 1
+        out.add(anode, RDF_TYPE, _t("Assertion"))
+        out.add(anode, _t("claim"), cnode)
+        out.add(anode, _t("source"), _n(vocab.source_iri(sid)))
+        out.add(anode, _t("stance"), _t(vocab.STANCES[a.stance].local))
+        if a.confidence:
+            out.add(anode, _t("confidenceWords"), ox.Literal(a.confidence))
+        if a.likelihood:
+            out.add(anode, _t("likelihood"), _t(vocab.LIKELIHOODS[a.likelihood].local))
+        for kind in a.evidence:
+            out.add(anode, _t("evidenceKind"), _t(vocab.EVIDENCE_KINDS[kind].local))
+        if a.excerpt:
+            out.add(anode, _t("excerpt"), ox.Literal(a.excerpt))
+        if a.locator:
+            out.add(anode, _t("locator"), ox.Literal(a.locator))
+        if a.note:
+            out.add(anode, RDFS_COMMENT, ox.Literal(a.note))
+        for cited in a.cites:
+            out.add(anode, _t("cites"), _n(vocab.source_iri(cited)))
+        if a.original:
+            out.add(anode, _t("original"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
+        when = a.date or source_dates[sid]
+        _add_dates(out, anode, when)
+    return out
+
+
+def technique_quads() -> list[ox.Quad]:
+    """The DISARM techniques and tactics as SKOS concepts, in ``graph/disarm``."""
+    g = ox.NamedNode(vocab.GRAPH_TECHNIQUES)
+    scheme = _t("DISARM")
+    quads = []
+    tactics = {}
+    for t in load_techniques().values():
+        node = _n(vocab.technique_iri(t.id))
+        quads += [
+            ox.Quad(node, RDF_TYPE, _t("Technique"), g),
+            ox.Quad(node, NOTATION, ox.Literal(t.id), g),
+            ox.Quad(node, PREF, ox.Literal(t.name), g),
+            ox.Quad(node, RDFS_LABEL, ox.Literal(f"{t.id} {t.name}"), g),
+            ox.Quad(node, _q("skos", "inScheme"), scheme, g),
+            ox.Quad(node, _t("tactic"), _n(vocab.tactic_iri(t.tactic_id)), g),
+        ]
+        if t.parent:
+            quads.append(ox.Quad(node, _q("skos", "broader"), _n(vocab.technique_iri(t.parent)), g))
+        tactics[t.tactic_id] = (t.tactic_name, t.phase_id)
+    for tid, (name, phase) in tactics.items():
+        node = _n(vocab.tactic_iri(tid))
+        quads += [
+            ox.Quad(node, RDF_TYPE, _t("Tactic"), g),
+            ox.Quad(node, NOTATION, ox.Literal(tid), g),
+            ox.Quad(node, PREF, ox.Literal(name), g),
+            ox.Quad(node, RDFS_LABEL, ox.Literal(f"{tid} {name}"), g),
+            ox.Quad(node, _t("phase"), ox.Literal(phase), g),
+        ]
+    return quads
+
+
+def ontology_quads() -> list[ox.Quad]:
+    """The ontology (``ontology/iokg.ttl``) in ``graph/ontology``."""
+    g = ox.NamedNode(vocab.GRAPH_ONTOLOGY)
+    with open(ONTOLOGY_DIR / "iokg.ttl", "rb") as f:
+        return [ox.Quad(t.subject, t.predicate, t.object, g)
+                for t in ox.parse(f, format=ox.RdfFormat.TURTLE)]

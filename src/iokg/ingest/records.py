@@ -1,0 +1,202 @@
+"""The shapes of curated YAML records, as pydantic models.
+
+A data file holds ``entities:`` (a list of entities), or one ``source:`` with the
+``assertions:`` it makes, or both. Every field is checked here; references between records are
+checked afterwards, in `iokg.ingest.checks`, once every file is read.
+
+>>> Assertion.model_validate({"subject": "spicypanda", "predicate": "attributedTo",
+...     "object": "cicc", "stance": "supports", "confidence": "very likely",
+...     "likelihood": "very likely", "evidence": ["organizational-link"]}).claim_id
+'spicypanda--attributedTo--cicc'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from iokg import vocab
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MAX_EXCERPT_CHARS = 400
+
+
+def _partial_date(value: Any) -> str:
+    """Accept 2023-04-27, 2023-04 or 2023 (as YAML gives them) and return the ISO text."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("a date is written YYYY-MM-DD, YYYY-MM or YYYY")
+    m = _DATE.match(value.strip())
+    if not m:
+        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
+    y, mo, d = m.groups()
+    try:
+        dt.date(int(y), int(mo or 1), int(d or 1))
+    except ValueError as e:
+        raise ValueError(f"'{value}' is not a real date ({e})") from None
+    return value.strip()
+
+
+PartialDate = Annotated[str, BeforeValidator(_partial_date)]
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str) or not vocab.ID_PATTERN.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use lower-case letters, digits and single hyphens, e.g. 'spicypanda'"
+        )
+    return value
+
+
+Id = Annotated[str, BeforeValidator(_id)]
+
+
+def _ref(value: Any) -> str:
+    if isinstance(value, str) and vocab.TECHNIQUE_PATTERN.match(value):
+        return value
+    return _id(value)
+
+
+Ref = Annotated[str, BeforeValidator(_ref)]
+
+
+def _choice(table: dict, what: str):
+    def check(value: Any) -> str:
+        if value not in table:
+            raise ValueError(f"unknown {what} '{value}': use one of {', '.join(table)}")
+        return value
+    return BeforeValidator(check)
+
+
+def _likelihood(value: Any) -> str:
+    words = str(value).strip().lower() if value is not None else ""
+    if words not in vocab.LIKELIHOOD_BY_WORD:
+        allowed = ", ".join(w for l in vocab.LIKELIHOODS.values() for w in l.words)
+        raise ValueError(f"unknown likelihood word '{value}': use an ICD 203 term ({allowed}), "
+                         "or leave `likelihood` out and keep the source's words in `confidence`")
+    return vocab.LIKELIHOOD_BY_WORD[words].key
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Alias(Record):
+    name: str = Field(min_length=1)
+    sources: list[Id] = Field(min_length=1, description="Sources that use this name.")
+
+
+class Entity(Record):
+    id: Id
+    type: Annotated[str, _choice(vocab.ENTITY_TYPES, "entity type")]
+    label: str = Field(min_length=1, description="The canonical name.")
+    aliases: list[Alias] = []
+    description: str | None = Field(default=None, description="A short paraphrase, in the curator's words.")
+    sources: list[Id] = Field(min_length=1, description="Sources that name or describe the entity.")
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _aliases_are_mappings(cls, v: Any) -> Any:
+        for a in v or []:
+            if isinstance(a, str):
+                raise ValueError(f"alias '{a}' needs its sources: write `- name: {a}` and `sources: [...]`")
+        return v
+
+
+class Source(Record):
+    id: Id
+    kind: Annotated[str, _choice(vocab.SOURCE_KINDS, "source kind")]
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    authors: list[str] = []
+    date: PartialDate
+    url: str | None = None
+    archive_url: str | None = None
+    sha256: str | None = None
+    file_size_bytes: int | None = Field(default=None, gt=0)
+    page_count: int | None = Field(default=None, gt=0)
+    handling: str | None = Field(default=None, description="A handling marking, e.g. U//FOUO.")
+    language: str | None = None
+    locator_in_parent: str | None = Field(
+        default=None, description="Where the source is cited in a source that derives from it, e.g. 'reference 8'.")
+    derived_from: list[Id] = Field(default=[], description="Sources this one relays or is built from.")
+    note: str | None = None
+
+    @field_validator("url", "archive_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^\s<>\"]+$", v):
+            raise ValueError(f"'{v}' is not an http(s) URL")
+        return v
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha256(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", v):
+            raise ValueError("sha256 must be 64 hexadecimal digits")
+        return v.lower() if v else v
+
+
+class Assertion(Record):
+    subject: Ref
+    predicate: Annotated[str, _choice(vocab.PREDICATES, "predicate")]
+    object: Ref | None = None
+    value: int | PartialDate | None = None
+    qualifier: Annotated[str, _choice(dict.fromkeys(vocab.QUALIFIERS), "qualifier")] | None = None
+    stance: Annotated[str, _choice(vocab.STANCES, "stance")]
+    confidence: str | None = Field(default=None, description="The source's own words of confidence, verbatim.")
+    likelihood: Annotated[str, BeforeValidator(_likelihood)] | None = None
+    evidence: list[Annotated[str, _choice(vocab.EVIDENCE_KINDS, "evidence kind")]] = Field(min_length=1)
+    excerpt: str | None = Field(default=None, max_length=MAX_EXCERPT_CHARS)
+    locator: str | None = None
+    date: PartialDate | None = Field(default=None, description="When it was said, if not the source's date.")
+    cites: list[Id] = Field(default=[], description="The sources this statement rests on, as the source cites them.")
+    original: bool = Field(default=False, description="The source's own reporting, though the source relays others too.")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _object_or_value(self) -> "Assertion":
+        p = vocab.PREDICATES[self.predicate]
+        if p.value is None:
+            if self.object is None:
+                raise ValueError(f"predicate {self.predicate} needs an `object` (an entity id)")
+            if self.value is not None:
+                raise ValueError(f"predicate {self.predicate} takes an `object`, not a `value`")
+        else:
+            if self.value is None:
+                raise ValueError(f"predicate {self.predicate} needs a `value` ({p.value})")
+            if self.object is not None:
+                raise ValueError(f"predicate {self.predicate} takes a `value`, not an `object`")
+            if p.value == "integer" and not isinstance(self.value, int):
+                raise ValueError(f"predicate {self.predicate} needs a whole number as `value`")
+            if p.value == "date":
+                self.value = _partial_date(self.value)
+        return self
+
+    @property
+    def claim_id(self) -> str:
+        return vocab.claim_id(self.subject, self.predicate, obj=self.object,
+                              value=None if self.value is None else str(self.value),
+                              qualifier=self.qualifier)
+
+
+class DataFile(Record):
+    """One YAML file under data/."""
+
+    entities: list[Entity] = []
+    source: Source | None = None
+    assertions: list[Assertion] = []
+
+    @model_validator(mode="after")
+    def _assertions_need_source(self) -> "DataFile":
+        if self.assertions and self.source is None:
+            raise ValueError("a file with `assertions:` must also have the `source:` that makes them")
+        return self

@@ -1,0 +1,131 @@
+"""Named queries: the ``queries/*.rq`` files, each documented in a header and run with bound terms.
+
+A header is a block of ``#`` comment lines at the top of the file::
+
+    # title: Independent sources per claim
+    # description: For every claim, how many primary sources stand behind it.
+    # param: claim (claim) optional: only this claim
+
+A parameter has a name (the SPARQL variable without ``?``), a type in parentheses
+(``iri``, ``entity``, ``source``, ``claim``, ``string``, ``date``, ``integer``), then
+``optional`` or not, and a description. Values are bound as RDF terms with pyoxigraph's
+``substitutions``; they are never pasted into the query text.
+
+>>> q = load_queries()["corroboration"]
+>>> [p.name for p in q.params]
+['claim']
+>>> q.bind({"claim": "spicypanda--attributedTo--cicc"})[Variable("claim")].value
+'https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Variable
+
+from iokg import vocab
+from iokg.errors import EntityNotFound, InvalidQuery
+from iokg.settings import QUERIES_DIR
+
+XSD = vocab.PREFIXES["xsd"]
+PARAM_TYPES = ("iri", "entity", "source", "claim", "string", "date", "integer")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z]+)\)\s*(?P<optional>optional)?\s*:?\s*(?P<doc>.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    optional: bool
+    description: str
+
+    def term(self, raw: str):
+        """The RDF term for a value given as text; `InvalidQuery` if it is not of the type."""
+        raw = raw.strip()
+        if self.type in ("entity", "source", "claim"):
+            ok = vocab.ID_PATTERN.match(raw) if self.type != "claim" else re.fullmatch(r"[A-Za-z0-9.\-]+", raw)
+            if not ok:
+                raise InvalidQuery(f"parameter `{self.name}` must be a {self.type} id, got '{raw}'")
+            iri = {"entity": vocab.entity_iri, "source": vocab.source_iri, "claim": vocab.claim_iri}[self.type](raw)
+            return NamedNode(iri)
+        if self.type == "iri":
+            if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|^`\\]*", raw):
+                raise InvalidQuery(f"parameter `{self.name}` must be an absolute IRI, got '{raw}'")
+            return NamedNode(raw)
+        if self.type == "date":
+            try:
+                date.fromisoformat(raw)
+            except ValueError:
+                raise InvalidQuery(f"parameter `{self.name}` must be a date YYYY-MM-DD, got '{raw}'") from None
+            return Literal(raw, datatype=NamedNode(XSD + "date"))
+        if self.type == "integer":
+            if not re.fullmatch(r"-?\d+", raw):
+                raise InvalidQuery(f"parameter `{self.name}` must be a whole number, got '{raw}'")
+            return Literal(raw, datatype=NamedNode(XSD + "integer"))
+        return Literal(raw)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+
+    def bind(self, values: dict[str, str]) -> dict[Variable, object]:
+        """Substitutions for the given parameter values; unknown or missing ones are errors."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise InvalidQuery(f"query `{self.name}` has no parameter {', '.join(unknown)}; "
+                               f"it takes: {', '.join(known) or 'none'}")
+        out = {}
+        for p in self.params:
+            if p.name in values and values[p.name] != "":
+                out[Variable(p.name)] = p.term(values[p.name])
+            elif not p.optional:
+                raise InvalidQuery(f"query `{self.name}` needs parameter `{p.name}` ({p.type}): {p.description}")
+        return out
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = re.match(r"^#\s*(\w+)\s*:\s*(.*)$", line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "param":
+            pm = _PARAM.match(value)
+            if not pm or pm.group("type") not in PARAM_TYPES:
+                raise ValueError(f"{path.name}: bad param line '{value}'; write: name (type) [optional]: text")
+            params.append(Param(pm.group("name"), pm.group("type"), bool(pm.group("optional")), pm.group("doc")))
+        elif key in ("title", "description"):
+            meta[key] = (meta.get(key, "") + " " + value).strip()
+    if "title" not in meta:
+        raise ValueError(f"{path.name}: the header needs a `# title:` line")
+    return NamedQuery(path.stem, meta["title"], meta.get("description", ""), tuple(params), text, path)
+
+
+@lru_cache(maxsize=4)
+def load_queries(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Every named query in ``folder``, by file stem."""
+    return {p.stem: parse_query_file(p) for p in sorted(Path(folder).glob("*.rq"))}
+
+
+def get_query(name: str) -> NamedQuery:
+    queries = load_queries()
+    if name not in queries:
+        raise EntityNotFound(f"no named query '{name}'; known: {', '.join(queries)}")
+    return queries[name]
