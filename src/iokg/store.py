@@ -124,3 +124,40 @@ def run_query(store: Path, text: str, substitutions: dict | None = None):
         raise InvalidQuery(f"SPARQL syntax error: {e}") from None
     except OSError as e:
         raise InvalidQuery(f"query failed: {e}") from None
+
+
+class EmbeddedStore:
+    """The small interface lookups use: named, parameterized SELECTs returning plain rows.
+
+    Opens the store read-only and reopens it when a new build has been published. Results are
+    read to the end inside `select`, on the calling thread, as pyoxigraph requires. A remote
+    SPARQL 1.1 endpoint can stand in for it by offering the same `select` method.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "s"
+    >>> db = ox.Store(str(path)); db.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"))); del db
+    >>> EmbeddedStore(path).select("SELECT ?o WHERE { ?s ?p ?o }")[0]["o"].value
+    'x'
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._opened: tuple[Path, ox.Store] | None = None
+
+    def _store(self) -> ox.Store:
+        current = resolve_store(self.path)
+        opened = self._opened
+        if opened is None or opened[0] != current:
+            opened = (current, ox.Store.read_only(str(current)))
+            self._opened = opened
+        return opened[1]
+
+    def select(self, text: str, substitutions: dict | None = None) -> list[dict]:
+        """Rows of a SELECT query as dicts of variable name to pyoxigraph term (unbound left out)."""
+        try:
+            results = self._store().query(text, use_default_graph_as_union=True,
+                                          substitutions=substitutions or None)
+        except SyntaxError as e:
+            raise InvalidQuery(f"SPARQL syntax error: {e}") from None
+        names = [v.value for v in results.variables]
+        return [{n: sol[n] for n in names if sol[n] is not None} for sol in results]
