@@ -166,8 +166,11 @@ def serve(store: Path | None, data: Path | None, host: str | None, port: int | N
 
 
 def _print_results(results, fmt: str) -> None:
-    if isinstance(results, bool):
-        click.echo("true" if results else "false")
+    if isinstance(results, ox.QueryBoolean):
+        if fmt != "table":
+            sys.stdout.buffer.write(results.serialize(format=FORMATS[fmt]))
+        else:
+            click.echo("true" if results else "false")
         return
     if isinstance(results, ox.QuerySolutions):
         if fmt != "table":

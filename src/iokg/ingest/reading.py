@@ -8,10 +8,24 @@ from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from iokg.errors import Problem
 from iokg.ingest.records import DataFile
+
+
+class _DatesAsText(RoundTripConstructor):
+    """Keeps dates as the text written, so `2021-02-31` is reported by our checks, not a crash."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt", pure=True)
+    y.Constructor = _DatesAsText
+    return y
 
 
 @dataclass
@@ -96,11 +110,16 @@ def read_file(path: Path, root: Path, corpus: Corpus) -> list[Problem]:
     """Read one YAML file into ``corpus``; return its problems (none if it is well-formed)."""
     rel = str(path.relative_to(root.parent) if root.parent in path.parents else path)
     try:
-        doc = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        doc = _yaml().load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        last_line = len(text.rstrip().splitlines())
+        if e.context_mark is not None and (mark is None or mark.line + 1 > last_line):
+            mark = e.context_mark  # "unexpected end of file": point at what was left open
         line = mark.line + 1 if mark else 1
-        return [Problem(rel, line, "file", f"malformed YAML: {e.problem or e.context}; fix the syntax")]
+        what = f"{e.context}: {e.problem}" if e.context else e.problem
+        return [Problem(rel, line, "file", f"malformed YAML ({what}); fix the syntax")]
     except (YAMLError, UnicodeDecodeError) as e:
         return [Problem(rel, 1, "file", f"cannot read YAML: {e}")]
     corpus.files += 1

@@ -1,0 +1,3 @@
+from iokg.cli import main
+
+main()
