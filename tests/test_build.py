@@ -241,7 +241,7 @@ def test_build_killed_midway_leaves_previous_store(data_copy, tmp_path):
     target = resolve_store(store)
     # enough data that loading takes a while
     entities = "\n".join(
-        f"  - id: bulk-{i}\n    type: topic\n    label: Topic {i}\n    sources: [report-a]" for i in range(20000))
+        f"  - id: bulk-{i}\n    type: topic\n    label: Topic {i}\n    sources: [report-a]" for i in range(4000))
     write(data_copy / "entities/bulk.yaml", "entities:\n" + entities + "\n")
     env = {**os.environ, "IOKG_STORE": str(store), "IOKG_DATA": str(data_copy)}
     child = subprocess.Popen([sys.executable, "-m", "iokg", "build"], env=env,

@@ -1,0 +1,129 @@
+"""Every SHACL shape in ontology/shapes.ttl: a valid example conforms, each broken one fails as expected."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+from iokg.ingest.shapes import shacl_problems
+
+PREFIXES = """
+@prefix iokg: <https://w3id.org/iokg/ns#> .
+@prefix x: <https://w3id.org/iokg/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+"""
+
+VALID = PREFIXES + """
+x:source\\/r a iokg:Source ; dcterms:title "R" ; dcterms:publisher "P" ; dcterms:date "2020-03"^^xsd:gYearMonth ;
+    iokg:sourceKind iokg:ResearchReport ; iokg:dateFrom "2020-03-01"^^xsd:date ; iokg:dateTo "2020-03-31"^^xsd:date .
+x:source\\/n a iokg:Source ; dcterms:title "N" ; dcterms:publisher "Q" ; dcterms:date "2020-04-02"^^xsd:date ;
+    iokg:sourceKind iokg:NewsArticle ; prov:wasDerivedFrom x:source\\/r ;
+    iokg:dateFrom "2020-04-02"^^xsd:date ; iokg:dateTo "2020-04-02"^^xsd:date .
+x:source\\/w a iokg:Source ; dcterms:title "W" ; dcterms:publisher "E" ; dcterms:date "2024"^^xsd:gYear ;
+    iokg:sourceKind iokg:EncyclopediaArticle ; prov:wasDerivedFrom x:source\\/r ;
+    iokg:dateFrom "2024-01-01"^^xsd:date ; iokg:dateTo "2024-12-31"^^xsd:date .
+x:source\\/s a iokg:Source ; dcterms:title "S" ; dcterms:publisher "M" ; dcterms:date "2020-05-01"^^xsd:date ;
+    iokg:sourceKind iokg:OfficialStatement ; iokg:dateFrom "2020-05-01"^^xsd:date ; iokg:dateTo "2020-05-01"^^xsd:date .
+x:entity\\/a a iokg:Campaign ; skos:prefLabel "A" ; iokg:mentionedIn x:source\\/r ; iokg:alias x:alias .
+x:entity\\/m a iokg:StateEntity ; skos:prefLabel "M" ; iokg:mentionedIn x:source\\/r .
+x:alias a iokg:Alias ; iokg:name "A-1" ; iokg:usedBy x:source\\/r .
+x:claim a iokg:Claim ; iokg:subject x:entity\\/a ; iokg:predicate iokg:attributedTo ; iokg:object x:entity\\/m .
+x:assertion a iokg:Assertion ; iokg:claim x:claim ; iokg:source x:source\\/r ; iokg:stance iokg:Supports ;
+    iokg:likelihood iokg:Likely ; iokg:evidenceKind iokg:BehaviouralPattern ; iokg:excerpt "short" ;
+    dcterms:date "2020-03"^^xsd:gYearMonth .
+x:denial a iokg:Assertion ; iokg:claim x:claim ; iokg:source x:source\\/s ; iokg:stance iokg:Denies ;
+    iokg:evidenceKind iokg:Unstated ; dcterms:date "2020-05-01"^^xsd:date .
+x:count a iokg:Claim ; iokg:subject x:entity\\/a ; iokg:predicate iokg:accountCount ; iokg:value 100 .
+x:countAssertion a iokg:Assertion ; iokg:claim x:count ; iokg:source x:source\\/r ; iokg:stance iokg:Supports ;
+    iokg:evidenceKind iokg:PlatformData ; dcterms:date "2020-03"^^xsd:gYearMonth .
+"""
+
+
+def graph(extra: str = "", drop: list[tuple[str, str]] = ()) -> rdflib.Graph:
+    g = rdflib.Graph().parse(data=VALID, format="turtle")
+    ns = {"iokg": "https://w3id.org/iokg/ns#", "x": "https://w3id.org/iokg/id/",
+          "dcterms": "http://purl.org/dc/terms/", "skos": "http://www.w3.org/2004/02/skos/core#",
+          "prov": "http://www.w3.org/ns/prov#"}
+
+    def iri(curie: str) -> rdflib.URIRef:
+        prefix, local = curie.split(":", 1)
+        return rdflib.URIRef(ns[prefix] + local)
+
+    for s, p in drop:
+        g.remove((iri(s), iri(p), None))
+    return g.parse(data=PREFIXES + extra, format="turtle")
+
+
+def test_valid_example_conforms():
+    assert shacl_problems(graph()) == []
+
+
+CASES = {
+    # SourceShape
+    "source without title": ({"drop": [("x:source/r", "dcterms:title")]}, "a source has exactly one title"),
+    "source without publisher": ({"drop": [("x:source/r", "dcterms:publisher")]}, "a source names its publisher"),
+    "source with a plain-text date": ({"drop": [("x:source/r", "dcterms:date")],
+                                       "extra": 'x:source\\/r dcterms:date "March 2020" .'},
+                                      "exactly one date (year, month or day)"),
+    "source without kind": ({"drop": [("x:source/r", "iokg:sourceKind")]}, "exactly one kind"),
+    "source derived from a non-source": ({"extra": "x:source\\/n prov:wasDerivedFrom x:entity\\/a ."},
+                                         "derives only from other sources"),
+    "source relaying a later one": ({"extra": "x:source\\/r prov:wasDerivedFrom x:source\\/n ."},
+                                    "which is dated after it"),
+    "encyclopedia without references": ({"drop": [("x:source/w", "prov:wasDerivedFrom")]},
+                                        "an encyclopedia article derives from the references"),
+    # ClaimShape
+    "claim without subject": ({"drop": [("x:claim", "iokg:subject")]}, "exactly one subject"),
+    "claim with a non-claim predicate": ({"drop": [("x:claim", "iokg:predicate")],
+                                          "extra": "x:claim iokg:predicate skos:related ."},
+                                         "exactly one predicate, an iokg:ClaimProperty"),
+    "claim without assertion": ({"extra": "x:lonely a iokg:Claim ; iokg:subject x:entity\\/a ; "
+                                          "iokg:predicate iokg:promotes ; iokg:object x:entity\\/m ."},
+                                "backed (or contested) by at least one assertion"),
+    "claim with object and value": ({"extra": "x:claim iokg:value 3 ."}, "either one object or one value"),
+    # AssertionShape
+    "assertion without claim": ({"drop": [("x:assertion", "iokg:claim")]}, "about exactly one claim"),
+    "assertion without source": ({"drop": [("x:assertion", "iokg:source")]}, "exactly one source"),
+    "assertion with an unknown stance": ({"drop": [("x:assertion", "iokg:stance")],
+                                          "extra": "x:assertion iokg:stance iokg:Maybe ."},
+                                         "supports, disputes, denies or inconclusive"),
+    "assertion with two likelihoods": ({"extra": "x:assertion iokg:likelihood iokg:Unlikely ."},
+                                       "at most one ICD 203 likelihood"),
+    "assertion without evidence": ({"drop": [("x:assertion", "iokg:evidenceKind")]}, "what kind of evidence"),
+    "assertion with a long excerpt": ({"drop": [("x:assertion", "iokg:excerpt")],
+                                       "extra": f'x:assertion iokg:excerpt "{"word " * 100}" .'},
+                                      "an excerpt is short"),
+    "assertion without date": ({"drop": [("x:assertion", "dcterms:date")]}, "carries exactly one date"),
+    "denial from a research report": ({"drop": [("x:denial", "iokg:source")],
+                                       "extra": "x:denial iokg:source x:source\\/r ."},
+                                      "a denial comes from the party itself"),
+    # EntityShape
+    "entity with two labels": ({"extra": 'x:entity\\/a skos:prefLabel "B" .'}, "exactly one canonical label"),
+    "entity without source": ({"drop": [("x:entity/m", "iokg:mentionedIn")]}, "at least one source that mentions it"),
+    # AliasShape
+    "alias without name": ({"drop": [("x:alias", "iokg:name")]}, "an alias has exactly one name"),
+    "alias without source": ({"drop": [("x:alias", "iokg:usedBy")]}, "at least one source that uses it"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_broken_example_fails_with_its_message(case):
+    change, message = CASES[case]
+    problems = shacl_problems(graph(change.get("extra", ""), change.get("drop", [])))
+    assert problems, f"{case}: expected a violation"
+    assert any(message in p.message for p in problems), [p.message for p in problems]
+
+
+def test_every_shape_is_exercised():
+    """Each node shape in shapes.ttl has at least one broken example above."""
+    shapes = rdflib.Graph().parse("ontology/shapes.ttl")
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    node_shapes = {str(s).rsplit("#", 1)[1] for s in shapes.subjects(rdflib.RDF.type, SH.NodeShape)}
+    prefixes = {"SourceShape": "source", "ClaimShape": "claim", "AssertionShape": "assertion",
+                "EntityShape": "entity", "AliasShape": "alias"}
+    assert set(prefixes) == node_shapes
+    for shape, prefix in prefixes.items():
+        assert any(c.startswith(prefix) for c in CASES), shape
