@@ -15,6 +15,8 @@ Messages (all picklable):
 from __future__ import annotations
 
 import os
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,8 +209,31 @@ def _graph_format(media_type: str | None) -> ox.RdfFormat:
     return fmt
 
 
+#: How often a worker checks that the server that started it is still alive.
+PARENT_CHECK_INTERVAL_S = 1.0
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the parent is gone, even in the middle of a query.
+
+    A worker otherwise notices only when it next reads its pipe, and a runaway query of a
+    killed server would burn a core until it ends. Evaluation releases the GIL, so this
+    thread gets to run.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_INTERVAL_S)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="iokg-parent-watch", daemon=True).start()
+
+
 def main(conn: Any, store_path: str) -> None:
     """Worker process entry point: answer jobs from ``conn`` until it closes."""
+    _exit_with_parent()
     handle = StoreHandle(Path(store_path))
     try:
         handle.get()  # warm up; a missing store is reported per query
