@@ -40,18 +40,33 @@ async def read_body(request: Request, max_request_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-@router.api_route(
+@router.get(
     "/sparql",
-    methods=["GET", "POST"],
     name="sparql",
-    summary="SPARQL 1.1 Protocol query endpoint (read-only)",
+    summary="SPARQL 1.1 query (read-only); bare GET: service description or query form",
     response_class=Response,
 )
-async def sparql(request: Request) -> Response:
-    """Run a SPARQL query (``query`` parameter, form POST or ``application/sparql-query``).
+async def sparql_get(request: Request) -> Response:
+    """Run the query in the ``query`` parameter (``default-graph-uri`` and
+    ``named-graph-uri`` may be repeated). Without a query: the service description, or an
+    HTML query form for a browser."""
+    return await answer(request)
 
-    A bare GET answers the service description, or an HTML query form for browsers.
-    """
+
+@router.post(
+    "/sparql",
+    name="sparql_post",
+    summary="SPARQL 1.1 query (read-only) as a form or as application/sparql-query",
+    response_class=Response,
+)
+async def sparql_post(request: Request) -> Response:
+    """Run a query sent as ``application/x-www-form-urlencoded`` (``query`` parameter in the
+    body) or as ``application/sparql-query`` (the body is the query)."""
+    return await answer(request)
+
+
+async def answer(request: Request) -> Response:
+    """Read a protocol request, run it in a query worker, send pyoxigraph's bytes as they are."""
     settings = request.app.state.settings
     executor: QueryExecutor = request.app.state.executor
     body = await read_body(request, settings.max_request_bytes) if request.method == "POST" else b""
