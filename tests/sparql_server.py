@@ -122,7 +122,11 @@ def worker_pids(server_pid: int) -> set[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == server_pid and b"spawn_main" in cmdline and stat.rsplit(")", 1)[1].split()[0] != "Z":
+        if (
+            ppid == server_pid
+            and b"spawn_main" in cmdline
+            and stat.rsplit(")", 1)[1].split()[0] != "Z"
+        ):
             pids.add(int(entry.name))
     return pids
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from sparql_server import EX, G1, QUADS, P
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
-from sparql_server import EX, G1, P, QUADS
 
 ALL_PAIRS = {(s, o) for s, o, _ in QUADS}
 SELECT_ALL = "SELECT ?s ?o WHERE { ?s ?p ?o }"
@@ -66,5 +66,9 @@ def test_rdflib_sparqlstore_select_and_construct(server):
     assert {(str(r.s), str(r.o)) for r in rows} == ALL_PAIRS
     graph = rdflib.Graph(store=store)
     assert (rdflib.URIRef(EX + "alice"), rdflib.URIRef(P), rdflib.Literal("hello")) in graph
-    constructed = store.query(f"CONSTRUCT {{ ?s <{P}> ?o }} WHERE {{ ?s <{P}> ?o FILTER(?o = 'hola') }}")
-    assert set(constructed.graph) == {(rdflib.URIRef(EX + "dave"), rdflib.URIRef(P), rdflib.Literal("hola"))}
+    constructed = store.query(
+        f"CONSTRUCT {{ ?s <{P}> ?o }} WHERE {{ ?s <{P}> ?o FILTER(?o = 'hola') }}"
+    )
+    assert set(constructed.graph) == {
+        (rdflib.URIRef(EX + "dave"), rdflib.URIRef(P), rdflib.Literal("hola"))
+    }

@@ -37,7 +37,9 @@ def wait_for(condition, timeout_s: float = 10.0, what: str = "condition"):
 def test_runaway_query_is_stopped_its_worker_killed_and_service_goes_on(limited_server):
     url = limited_server.sparql
     assert simple_answer(url) == ["value 7"]
-    before = wait_for(lambda: (p := worker_pids(limited_server.pid)) and len(p) == 2 and p, what="2 workers")
+    before = wait_for(
+        lambda: (p := worker_pids(limited_server.pid)) and len(p) == 2 and p, what="2 workers"
+    )
     baseline = {pid: cpu_ticks(pid) for pid in before}
 
     outcome: dict[str, object] = {}
@@ -81,8 +83,16 @@ def test_more_queries_than_workers_wait_for_a_slot(limited_server):
     results: list[int] = []
 
     def ask() -> None:
-        r = httpx.get(limited_server.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}, timeout=30)
-        results.append(int(json.loads(r.content)["results"]["bindings"][0]["n"]["value"]) if r.status_code == 200 else -r.status_code)
+        r = httpx.get(
+            limited_server.sparql,
+            params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+            timeout=30,
+        )
+        results.append(
+            int(json.loads(r.content)["results"]["bindings"][0]["n"]["value"])
+            if r.status_code == 200
+            else -r.status_code
+        )
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for t in threads:
@@ -104,9 +114,20 @@ def test_select_past_the_row_cap_is_cut_and_flagged(limited_server):
     assert len(list(ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON))) == 50
 
 
-@pytest.mark.parametrize(("accept", "fmt"), [("text/csv", None), ("application/sparql-results+xml", ox.QueryResultsFormat.XML), ("text/tab-separated-values", ox.QueryResultsFormat.TSV)])
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/csv", None),
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ],
+)
 def test_row_cap_in_every_results_format(limited_server, accept, fmt):
-    r = httpx.get(limited_server.sparql, params={"query": "SELECT ?s ?o WHERE { ?s ?p ?o }"}, headers={"Accept": accept})
+    r = httpx.get(
+        limited_server.sparql,
+        params={"query": "SELECT ?s ?o WHERE { ?s ?p ?o }"},
+        headers={"Accept": accept},
+    )
     assert r.headers["x-iokg-truncated"] == "true"
     if fmt is None:
         rows = list(csv.DictReader(io.StringIO(r.text)))
@@ -117,7 +138,9 @@ def test_row_cap_in_every_results_format(limited_server, accept, fmt):
 
 @pytest.mark.parametrize(("limit", "truncated"), [(49, False), (50, False), (51, True)])
 def test_row_cap_boundary(limited_server, limit, truncated):
-    r = httpx.get(limited_server.sparql, params={"query": f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {limit}"})
+    r = httpx.get(
+        limited_server.sparql, params={"query": f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {limit}"}
+    )
     data = json.loads(r.content)
     assert len(data["results"]["bindings"]) == min(limit, 50)
     assert ("x-iokg-truncated" in r.headers) is truncated
@@ -127,7 +150,11 @@ def test_row_cap_boundary(limited_server, limit, truncated):
 def test_construct_past_the_row_cap_is_cut_and_flagged(limited_server):
     import rdflib
 
-    r = httpx.get(limited_server.sparql, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "text/turtle"})
+    r = httpx.get(
+        limited_server.sparql,
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "text/turtle"},
+    )
     assert r.status_code == 200
     assert r.headers["x-iokg-truncated"] == "true"
     assert len(rdflib.Graph().parse(data=r.text, format="turtle")) == 50
@@ -139,7 +166,11 @@ def test_oversized_post_is_413(limited_server, method):
     if method == "form":
         r = httpx.post(limited_server.sparql, data={"query": query})
     else:
-        r = httpx.post(limited_server.sparql, content=query, headers={"Content-Type": "application/sparql-query"})
+        r = httpx.post(
+            limited_server.sparql,
+            content=query,
+            headers={"Content-Type": "application/sparql-query"},
+        )
     assert r.status_code == 413
     error = r.json()["error"]
     assert error["type"] == "request_too_large"
@@ -154,7 +185,9 @@ def test_oversized_get_is_413(limited_server):
 
 def test_query_just_under_the_size_limit_runs(limited_server):
     query = "ASK {} # " + "x" * 3000
-    r = httpx.post(limited_server.sparql, content=query, headers={"Content-Type": "application/sparql-query"})
+    r = httpx.post(
+        limited_server.sparql, content=query, headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 200
 
 

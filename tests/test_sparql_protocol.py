@@ -12,7 +12,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from sparql_server import EX, G1, G2, P, QUADS, Trap, build_store, running_server
+from sparql_server import EX, G1, G2, QUADS, P, Trap, build_store, running_server
 
 from iokg.store import new_build_dir, publish
 
@@ -77,7 +77,10 @@ def test_default_graph_uri_restricts_the_default_graph(server):
 
 
 def test_several_default_graph_uris_are_merged(server):
-    r = httpx.get(server.sparql, params=[("query", SELECT_ALL), ("default-graph-uri", G1), ("default-graph-uri", G2)])
+    r = httpx.get(
+        server.sparql,
+        params=[("query", SELECT_ALL), ("default-graph-uri", G1), ("default-graph-uri", G2)],
+    )
     assert pairs_from_json(r) == {(s, o) for s, o, g in QUADS if g in (G1, G2)}
 
 
@@ -121,11 +124,23 @@ def test_invalid_graph_iri_is_a_bad_request(server):
 @pytest.mark.parametrize(
     ("accept", "media_type", "fmt"),
     [
-        ("application/sparql-results+json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            ox.QueryResultsFormat.JSON,
+        ),
         ("application/json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
-        ("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
         ("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
-        ("text/csv;q=0.2, application/sparql-results+xml;q=0.9", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        (
+            "text/csv;q=0.2, application/sparql-results+xml;q=0.9",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
         ("text/*", "text/csv", ox.QueryResultsFormat.CSV),
         ("*/*", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
     ],
@@ -158,7 +173,9 @@ def test_csv_results(server):
         ("text/csv", ox.QueryResultsFormat.CSV),
     ],
 )
-@pytest.mark.parametrize(("query", "expected"), [(f"ASK {{ ?s ?p 'hola' }}", True), ("ASK { ?s ?p 'nope' }", False)])
+@pytest.mark.parametrize(
+    ("query", "expected"), [("ASK { ?s ?p 'hola' }", True), ("ASK { ?s ?p 'nope' }", False)]
+)
 def test_ask_results_negotiation(server, accept, fmt, query, expected):
     r = httpx.get(server.sparql, params={"query": query}, headers={"Accept": accept})
     assert r.status_code == 200
@@ -188,12 +205,19 @@ def test_construct_graph_negotiation(server, accept, media_type, rdflib_format):
     assert r.headers["content-type"].split(";")[0] == media_type
     graph = rdflib.Dataset() if rdflib_format in ("nquads", "trig") else rdflib.Graph()
     graph.parse(data=r.content, format=rdflib_format)
-    triples = {(str(s), str(p), str(o)) for s, p, o, *_ in (graph.quads() if isinstance(graph, rdflib.Dataset) else graph)}
+    triples = {
+        (str(s), str(p), str(o))
+        for s, p, o, *_ in (graph.quads() if isinstance(graph, rdflib.Dataset) else graph)
+    }
     assert triples == {(s, P, o) for s, o, _ in QUADS}
 
 
 def test_describe_gives_a_graph(server):
-    r = httpx.get(server.sparql, params={"query": f"DESCRIBE <{EX}alice>"}, headers={"Accept": "application/n-triples"})
+    r = httpx.get(
+        server.sparql,
+        params={"query": f"DESCRIBE <{EX}alice>"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert r.status_code == 200
     graph = rdflib.Graph().parse(data=r.text, format="nt")
     assert set(graph) == {(rdflib.URIRef(EX + "alice"), rdflib.URIRef(P), rdflib.Literal("hello"))}
@@ -217,7 +241,9 @@ def test_nothing_acceptable_is_406(server, query, accept):
 # -- request errors -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "multipart/form-data; boundary=x", None])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/json", "multipart/form-data; boundary=x", None]
+)
 def test_post_of_another_media_type_is_415(server, content_type):
     headers = {"Content-Type": content_type} if content_type else {}
     r = httpx.post(server.sparql, content=SELECT_ALL.encode(), headers=headers)
@@ -239,7 +265,12 @@ def test_syntax_error_is_400_with_the_parsers_message(server):
         lambda url: httpx.get(url, params=[("query", "ASK {}"), ("query", "ASK {}")]),
         lambda url: httpx.post(url, data={"query": ["ASK {}", "ASK {}"]}),
         lambda url: httpx.post(url, params={"query": "ASK {}"}, data={"query": "ASK {}"}),
-        lambda url: httpx.post(url, params={"query": "ASK {}"}, content="ASK {}", headers={"Content-Type": "application/sparql-query"}),
+        lambda url: httpx.post(
+            url,
+            params={"query": "ASK {}"},
+            content="ASK {}",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
     ],
 )
 def test_repeated_query_parameter_is_400(server, send):
@@ -252,7 +283,9 @@ def test_repeated_query_parameter_is_400(server, send):
     [
         lambda url: httpx.get(url, params={"default-graph-uri": G1}),
         lambda url: httpx.post(url, data={"default-graph-uri": G1}),
-        lambda url: httpx.post(url, content=b"", headers={"Content-Type": "application/sparql-query"}),
+        lambda url: httpx.post(
+            url, content=b"", headers={"Content-Type": "application/sparql-query"}
+        ),
     ],
 )
 def test_missing_query_is_400(server, send):
@@ -262,8 +295,16 @@ def test_missing_query_is_400(server, send):
 @pytest.mark.parametrize(
     "send",
     [
-        lambda url: httpx.post(url, content=b"SELECT * { ?s ?p '\xff' }", headers={"Content-Type": "application/sparql-query"}),
-        lambda url: httpx.post(url, content=b"query=ASK%20%7B%7D%FF", headers={"Content-Type": "application/x-www-form-urlencoded"}),
+        lambda url: httpx.post(
+            url,
+            content=b"SELECT * { ?s ?p '\xff' }",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+        lambda url: httpx.post(
+            url,
+            content=b"query=ASK%20%7B%7D%FF",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
         lambda url: httpx.get(url + "?query=ASK%20%7B%7D%FF"),
     ],
 )
@@ -284,10 +325,18 @@ def test_unknown_route_and_method_use_the_same_error_shape(server):
     "send",
     [
         lambda url: httpx.get(url, params={"query": f"INSERT DATA {{ <{EX}x> <{P}> 'x' }}"}),
-        lambda url: httpx.post(url, data={"query": f"PREFIX ex: <{EX}> DELETE WHERE {{ ?s ?p ?o }}"}),
+        lambda url: httpx.post(
+            url, data={"query": f"PREFIX ex: <{EX}> DELETE WHERE {{ ?s ?p ?o }}"}
+        ),
         lambda url: httpx.post(url, data={"update": "CLEAR ALL"}),
-        lambda url: httpx.post(url, content="LOAD <http://example.org/data.ttl>", headers={"Content-Type": "application/sparql-query"}),
-        lambda url: httpx.post(url, content="DROP ALL", headers={"Content-Type": "application/sparql-update"}),
+        lambda url: httpx.post(
+            url,
+            content="LOAD <http://example.org/data.ttl>",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+        lambda url: httpx.post(
+            url, content="DROP ALL", headers={"Content-Type": "application/sparql-update"}
+        ),
     ],
 )
 def test_updates_are_forbidden(server, send):
@@ -321,17 +370,31 @@ def test_federated_service_is_forbidden_and_never_fetched(server, trap, query):
 
 
 def test_the_word_service_in_a_string_or_name_is_fine(server):
-    query = f"PREFIX service: <{EX}> SELECT ?service WHERE {{ BIND('SERVICE <x> {{}}' AS ?service) }}"
+    query = (
+        f"PREFIX service: <{EX}> SELECT ?service WHERE {{ BIND('SERVICE <x> {{}}' AS ?service) }}"
+    )
     r = httpx.get(server.sparql, params={"query": query})
     assert r.status_code == 200
     assert json.loads(r.content)["results"]["bindings"][0]["service"]["value"] == "SERVICE <x> {}"
 
 
 def test_from_and_graph_parameters_never_fetch_urls(server, trap):
-    r = httpx.get(server.sparql, params={"query": f"SELECT * FROM <{trap.url}> FROM NAMED <{trap.url}g> WHERE {{ ?s ?p ?o }}"})
+    r = httpx.get(
+        server.sparql,
+        params={
+            "query": f"SELECT * FROM <{trap.url}> FROM NAMED <{trap.url}g> WHERE {{ ?s ?p ?o }}"
+        },
+    )
     assert r.status_code == 200
     assert json.loads(r.content)["results"]["bindings"] == []
-    r = httpx.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": trap.url, "named-graph-uri": trap.url + "n"})
+    r = httpx.get(
+        server.sparql,
+        params={
+            "query": "SELECT * WHERE { ?s ?p ?o }",
+            "default-graph-uri": trap.url,
+            "named-graph-uri": trap.url + "n",
+        },
+    )
     assert r.status_code == 200
     assert json.loads(r.content)["results"]["bindings"] == []
     assert trap.hits == []
@@ -342,7 +405,15 @@ def test_from_and_graph_parameters_never_fetch_urls(server, trap):
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
-@pytest.mark.parametrize(("accept", "fmt"), [(None, "turtle"), ("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")])
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        (None, "turtle"),
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_bare_get_gives_the_service_description(server, accept, fmt):
     r = httpx.get(server.sparql, headers={"Accept": accept} if accept else {})
     assert r.status_code == 200
@@ -351,7 +422,11 @@ def test_bare_get_gives_the_service_description(server, accept, fmt):
     assert (service, rdflib.RDF.type, SD.Service) in graph
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
-    assert (service, SD.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
+    assert (
+        service,
+        SD.resultFormat,
+        rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
+    ) in graph
 
 
 class FormFinder(HTMLParser):

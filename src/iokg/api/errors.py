@@ -33,7 +33,12 @@ from iokg.errors import (
     QueryTimeout,
     StoreNotFound,
 )
-from iokg.sparql.protocol import NotAcceptable, ProtocolError, RequestTooLarge, UnsupportedMediaType
+from iokg.sparql.protocol import (
+    NotAcceptable,
+    ProtocolError,
+    RequestTooLarge,
+    UnsupportedMediaType,
+)
 
 log = logging.getLogger(__name__)
 

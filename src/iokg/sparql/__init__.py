@@ -3,8 +3,8 @@
 Nothing here imports a web framework; `iokg.api` wraps it in HTTP.
 """
 
+from iokg.sparql.dataset import Dataset
 from iokg.sparql.executor import QueryExecutor, QueryResult
 from iokg.sparql.limits import Limit
-from iokg.sparql.dataset import Dataset
 
 __all__ = ["Dataset", "Limit", "QueryExecutor", "QueryResult"]

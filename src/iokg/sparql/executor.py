@@ -41,9 +41,9 @@ import pyoxigraph as ox
 from iokg import errors
 from iokg.settings import Settings
 from iokg.sparql import protocol
+from iokg.sparql.dataset import Dataset
 from iokg.sparql.limits import attach_limit
 from iokg.sparql.screening import screen
-from iokg.sparql.dataset import Dataset
 from iokg.sparql.worker import Job, RowsJob, Serialized, main
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,9 @@ class QueryExecutor:
         QueryTimeout, StoreNotFound.
         """
         screened = screen(query)
-        wanted = graph_media_type if screened.form and screened.form.gives_graph else results_media_type
+        wanted = (
+            graph_media_type if screened.form and screened.form.gives_graph else results_media_type
+        )
         if screened.form is not None and wanted is None:
             raise protocol.NotAcceptable(protocol.not_acceptable_message(screened.form))
         job = Job(
@@ -265,7 +267,9 @@ class QueryExecutor:
                 raise RuntimeError(f"a query worker died: {e}") from None
             if not answered:
                 log.warning(
-                    "query stopped after %d ms: killing worker %s", self.query_timeout_ms, worker.pid
+                    "query stopped after %d ms: killing worker %s",
+                    self.query_timeout_ms,
+                    worker.pid,
                 )
                 raise attach_limit(
                     errors.QueryTimeout(

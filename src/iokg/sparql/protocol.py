@@ -35,10 +35,10 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from iokg.errors import Forbidden, IokgError, InvalidQuery
+from iokg.errors import Forbidden, IokgError
+from iokg.sparql.dataset import Dataset
 from iokg.sparql.limits import Limit
 from iokg.sparql.screening import QueryForm
-from iokg.sparql.dataset import Dataset
 
 # -- errors -------------------------------------------------------------------------------
 
@@ -231,7 +231,9 @@ def parse_request(
     check_size(len(body), max_request_bytes)
     params = _decode_params(query_string, "the URL query string")
     if method == "GET":
-        if not params or all(name not in ("query", "update", *DATASET_PARAMETERS) for name, _ in params):
+        if not params or all(
+            name not in ("query", "update", *DATASET_PARAMETERS) for name, _ in params
+        ):
             return SparqlRequest(None)
         return _request_from(params)
     if method != "POST":
@@ -273,9 +275,13 @@ def _utf8(data: bytes, what: str) -> str:
 
 def _decode_params(data: bytes, what: str) -> list[tuple[str, str]]:
     try:
-        return parse_qsl(_utf8(data, what), keep_blank_values=True, encoding="utf-8", errors="strict")
+        return parse_qsl(
+            _utf8(data, what), keep_blank_values=True, encoding="utf-8", errors="strict"
+        )
     except UnicodeDecodeError as e:
-        raise ProtocolError(f"{what} holds percent-encoded bytes that are not UTF-8 ({e.reason})") from None
+        raise ProtocolError(
+            f"{what} holds percent-encoded bytes that are not UTF-8 ({e.reason})"
+        ) from None
 
 
 def _request_from(params: list[tuple[str, str]]) -> SparqlRequest:
@@ -295,7 +301,9 @@ def _request_from(params: list[tuple[str, str]]) -> SparqlRequest:
             ox.NamedNode(iri)
         except ValueError as e:
             raise ProtocolError(f"invalid graph IRI {iri!r}: {e}") from None
-    return SparqlRequest(queries[0], Dataset(graphs["default-graph-uri"], graphs["named-graph-uri"]))
+    return SparqlRequest(
+        queries[0], Dataset(graphs["default-graph-uri"], graphs["named-graph-uri"])
+    )
 
 
 # -- service description ------------------------------------------------------------------
@@ -322,7 +330,11 @@ def service_description(endpoint: str, media_type: str, *, comment: str | None =
         ox.Triple(service, sd("endpoint"), service),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(
+            service,
+            sd("defaultEntailmentRegime"),
+            ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
+        ),
     ]
     formats = [ox.QueryResultsFormat.from_media_type(o.serves) for o in RESULTS_OFFERS]
     formats += [ox.RdfFormat.from_media_type(o.serves) for o in GRAPH_OFFERS]

@@ -99,7 +99,9 @@ def describe_service(request: Request, accept: str | None) -> Response:
     offer = protocol.negotiate(accept, protocol.SERVICE_DESCRIPTION_OFFERS)
     if offer is None:
         names = ", ".join(dict.fromkeys(o.serves for o in protocol.SERVICE_DESCRIPTION_OFFERS))
-        raise protocol.NotAcceptable(f"no acceptable format for the service description; try {names}")
+        raise protocol.NotAcceptable(
+            f"no acceptable format for the service description; try {names}"
+        )
     if offer.serves == protocol.HTML:
         return HTMLResponse(query_page_html(), headers={"Vary": "Accept"})
     settings = request.app.state.settings
