@@ -1,4 +1,4 @@
-"""Shared fixtures: stores built by the real build from small YAML folders."""
+"""Shared fixtures: stores built by the real build from small YAML folders, real servers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from iokg.build import build
+sys.path.insert(0, str(Path(__file__).parent))
+
+from iokg.build import build  # noqa: E402
+from sparql_server import build_big_store, build_store, running_server  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASIC = FIXTURES / "basic"
@@ -35,3 +38,34 @@ def iokg(*args: str, env: dict | None = None, timeout: float = 120) -> subproces
     """Run the real `iokg` command line in a child process."""
     return subprocess.run([sys.executable, "-m", "iokg", *args], capture_output=True, text=True,
                           env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four triples: two in graph one, one in graph two, one in the default graph."""
+    return build_store(tmp_path_factory.mktemp("small") / "store")
+
+
+@pytest.fixture(scope="session")
+def server(small_store: Path):
+    """A real uvicorn process over the small store, with default limits."""
+    with running_server(small_store) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_big_store(tmp_path_factory.mktemp("big") / "store")
+
+
+@pytest.fixture(scope="session")
+def limited_server(big_store: Path):
+    """A server with small limits: 500 ms, 50 rows, 4000 bytes, 2 workers."""
+    with running_server(
+        big_store,
+        query_timeout_ms=500,
+        max_result_rows=50,
+        max_request_bytes=4000,
+        max_concurrent_queries=2,
+    ) as s:
+        yield s

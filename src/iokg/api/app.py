@@ -1,0 +1,62 @@
+"""The FastAPI application.
+
+>>> from iokg.settings import Settings
+>>> app = create_app(Settings(store="/nonexistent/store"))
+>>> sorted(app.openapi()["paths"])
+['/healthz', '/sparql']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from iokg import __version__
+from iokg.api.errors import install_error_handlers
+from iokg.api.routers import health, sparql
+from iokg.settings import Settings
+from iokg.sparql.executor import QueryExecutor
+
+log = logging.getLogger("iokg.api")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The whole HTTP API over ``settings.store``. Query workers start with the app's lifespan
+    and stop with it; ``app.state.executor`` is the `QueryExecutor` routes share."""
+    executor = QueryExecutor.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(executor.start)
+        log.info(
+            "iokg serving SPARQL at http://%s:%d/sparql over the store %s",
+            settings.host,
+            settings.port,
+            settings.store,
+        )
+        try:
+            yield
+        finally:
+            await run_in_threadpool(executor.close)
+
+    app = FastAPI(
+        title="iokg",
+        version=__version__,
+        summary="A knowledge graph of influence operations, with the sources behind every statement.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.executor = executor
+    install_error_handlers(app)
+    app.include_router(sparql.router)
+    app.include_router(health.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """An app configured from ``IOKG_*`` variables, for ``uvicorn --factory``."""
+    return create_app(Settings())

@@ -1,0 +1,113 @@
+"""One JSON error shape for every error, and one mapping from core errors to HTTP statuses.
+
+Every error response has the body::
+
+    {"error": {"status": 400, "type": "invalid_query", "message": "...",
+               "limit": {"setting": "IOKG_QUERY_TIMEOUT_MS", "value": 10000}}}
+
+``limit`` is present only when a configured limit was hit.
+
+>>> status_and_type(QueryTimeout("too slow"))
+(503, 'query_timeout')
+>>> status_and_type(NotAcceptable("no format"))
+(406, 'not_acceptable')
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from iokg.errors import (
+    EntityNotFound,
+    Forbidden,
+    IngestError,
+    InvalidQuery,
+    IokgError,
+    QueryTimeout,
+    StoreNotFound,
+)
+from iokg.sparql.protocol import (
+    NotAcceptable,
+    ProtocolError,
+    RequestTooLarge,
+    UnsupportedMediaType,
+)
+
+log = logging.getLogger(__name__)
+
+#: Core error class → (HTTP status, error type). Subclasses inherit their base's entry.
+ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
+    InvalidQuery: (400, "invalid_query"),
+    ProtocolError: (400, "invalid_request"),
+    Forbidden: (403, "forbidden"),
+    EntityNotFound: (404, "not_found"),
+    NotAcceptable: (406, "not_acceptable"),
+    RequestTooLarge: (413, "request_too_large"),
+    UnsupportedMediaType: (415, "unsupported_media_type"),
+    IngestError: (500, "ingest_error"),
+    IokgError: (500, "internal_error"),
+    QueryTimeout: (503, "query_timeout"),
+    StoreNotFound: (503, "store_not_found"),
+}
+
+
+def status_and_type(error: Exception) -> tuple[int, str]:
+    """The HTTP status and error type of a core error (500 for anything unknown)."""
+    for cls in type(error).__mro__:
+        if cls in ERROR_STATUS:
+            return ERROR_STATUS[cls]
+    return 500, "internal_error"
+
+
+def error_response(status: int, type_: str, message: str, limit: Any = None) -> JSONResponse:
+    """The one error shape."""
+    body: dict[str, Any] = {"status": status, "type": type_, "message": message}
+    if limit is not None:
+        body["limit"] = {"setting": limit.setting, "value": limit.value}
+    return JSONResponse({"error": body}, status_code=status)
+
+
+def _snake(phrase: str) -> str:
+    return phrase.lower().replace(" ", "_").replace("-", "_").replace("'", "")
+
+
+async def _core_error(request: Request, error: Exception) -> JSONResponse:
+    status, type_ = status_and_type(error)
+    return error_response(status, type_, str(error), getattr(error, "limit", None))
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    phrase = HTTPStatus(error.status_code).phrase
+    response = error_response(error.status_code, _snake(phrase), str(error.detail))
+    for name, value in (error.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in error.errors()
+    )
+    return error_response(400, "invalid_request", details or "invalid request")
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    return error_response(500, "internal_error", "internal error; the server log has the details")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error of ``app`` answer with the one JSON shape."""
+    app.add_exception_handler(IokgError, _core_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

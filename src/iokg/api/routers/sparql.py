@@ -1,0 +1,116 @@
+"""``GET`` and ``POST /sparql``: the read-only SPARQL 1.1 Protocol endpoint.
+
+The protocol itself lives in `iokg.sparql.protocol`; queries run in `iokg.sparql.executor`.
+This module only moves bytes between HTTP and those two.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from iokg.sparql import protocol
+from iokg.sparql.executor import QueryExecutor
+
+router = APIRouter(tags=["sparql"])
+
+#: Set on a result cut at the row cap (IOKG_MAX_RESULT_ROWS).
+TRUNCATED_HEADER = "X-IOKG-Truncated"
+ROW_LIMIT_HEADER = "X-IOKG-Row-Limit"
+
+
+def query_page_html() -> str:
+    """The small HTML query form a browser gets on a bare ``GET /sparql``."""
+    return (resources.files("iokg") / "templates" / "sparql_query.html").read_text("utf-8")
+
+
+async def read_body(request: Request, max_request_bytes: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes the limit."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit():
+        protocol.check_size(int(length), max_request_bytes)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        protocol.check_size(size, max_request_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.get(
+    "/sparql",
+    name="sparql",
+    summary="SPARQL 1.1 query (read-only); bare GET: service description or query form",
+    response_class=Response,
+)
+async def sparql_get(request: Request) -> Response:
+    """Run the query in the ``query`` parameter (``default-graph-uri`` and
+    ``named-graph-uri`` may be repeated). Without a query: the service description, or an
+    HTML query form for a browser."""
+    return await answer(request)
+
+
+@router.post(
+    "/sparql",
+    name="sparql_post",
+    summary="SPARQL 1.1 query (read-only) as a form or as application/sparql-query",
+    response_class=Response,
+)
+async def sparql_post(request: Request) -> Response:
+    """Run a query sent as ``application/x-www-form-urlencoded`` (``query`` parameter in the
+    body) or as ``application/sparql-query`` (the body is the query)."""
+    return await answer(request)
+
+
+async def answer(request: Request) -> Response:
+    """Read a protocol request, run it in a query worker, send pyoxigraph's bytes as they are."""
+    settings = request.app.state.settings
+    executor: QueryExecutor = request.app.state.executor
+    body = await read_body(request, settings.max_request_bytes) if request.method == "POST" else b""
+    parsed = protocol.parse_request(
+        request.method,
+        request.scope.get("query_string", b""),
+        request.headers.get("content-type"),
+        body,
+        max_request_bytes=settings.max_request_bytes,
+    )
+    accept = request.headers.get("accept")
+    if parsed.query is None:
+        return describe_service(request, accept)
+    formats = protocol.choose_formats(accept)
+    result = await run_in_threadpool(
+        executor.run,
+        parsed.query,
+        results_media_type=formats.results,
+        graph_media_type=formats.graph,
+        dataset=parsed.dataset,
+    )
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        headers[ROW_LIMIT_HEADER] = str(executor.max_result_rows)
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def describe_service(request: Request, accept: str | None) -> Response:
+    offer = protocol.negotiate(accept, protocol.SERVICE_DESCRIPTION_OFFERS)
+    if offer is None:
+        names = ", ".join(dict.fromkeys(o.serves for o in protocol.SERVICE_DESCRIPTION_OFFERS))
+        raise protocol.NotAcceptable(
+            f"no acceptable format for the service description; try {names}"
+        )
+    if offer.serves == protocol.HTML:
+        return HTMLResponse(query_page_html(), headers={"Vary": "Accept"})
+    settings = request.app.state.settings
+    endpoint = str(request.url).split("?", 1)[0]
+    comment = (
+        "Read-only. The default graph is the union of all graphs. Limits: "
+        f"{settings.query_timeout_ms} ms per query (IOKG_QUERY_TIMEOUT_MS), "
+        f"{settings.max_result_rows} rows or triples per result (IOKG_MAX_RESULT_ROWS), "
+        f"{settings.max_request_bytes} bytes per request (IOKG_MAX_REQUEST_BYTES)."
+    )
+    body = protocol.service_description(endpoint, offer.serves, comment=comment)
+    return Response(body, media_type=offer.serves, headers={"Vary": "Accept"})

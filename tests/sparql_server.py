@@ -1,0 +1,177 @@
+"""Helpers for the /sparql tests: small pyoxigraph stores, a real uvicorn process, its workers."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+EX = "http://example.org/"
+G1 = EX + "graph/one"
+G2 = EX + "graph/two"
+P = EX + "says"
+
+#: (subject, object, graph) of the test store; every predicate is P.
+QUADS = [
+    (EX + "alice", "hello", G1),
+    (EX + "bob", "bonjour", G1),
+    (EX + "carol", "hallo", G2),
+    (EX + "dave", "hola", None),  # default graph
+]
+
+
+def build_store(path: Path, quads: list[tuple[str, str, str | None]] = QUADS) -> Path:
+    store = ox.Store(str(path))
+    store.bulk_extend(
+        ox.Quad(
+            ox.NamedNode(s),
+            ox.NamedNode(P),
+            ox.Literal(o),
+            ox.NamedNode(g) if g else ox.DefaultGraph(),
+        )
+        for s, o, g in quads
+    )
+    store.flush()
+    del store
+    return path
+
+
+def build_big_store(path: Path, triples: int = 3000) -> Path:
+    """A synthetic store: enough triples that a three-way cross product never ends."""
+    return build_store(path, [(f"{EX}n{i}", f"value {i}", G1) for i in range(triples)])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextmanager
+def running_server(store: Path, **settings: object) -> Iterator[Server]:
+    """``python -m iokg.api.server`` over ``store`` on a free port, until the block ends."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
+    env.update(IOKG_STORE=str(store), IOKG_HOST="127.0.0.1", IOKG_PORT=str(port))
+    env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "iokg.api.server"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    server = Server(f"http://127.0.0.1:{port}", process)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {process.stderr.read().decode()}")
+            try:
+                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not answer /healthz within 30 s")
+            time.sleep(0.05)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def worker_pids(server_pid: int) -> set[int]:
+    """Query worker processes of a server: its multiprocessing children, not the tracker."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if (
+            ppid == server_pid
+            and b"spawn_main" in cmdline
+            and stat.rsplit(")", 1)[1].split()[0] != "Z"
+        ):
+            pids.add(int(entry.name))
+    return pids
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """User + system CPU clock ticks used by ``pid`` (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+class Trap:
+    """A local HTTP server that records every request, to prove none was made."""
+
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        hits = self.hits
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/turtle")
+                self.end_headers()
+                self.wfile.write(b"<http://t/s> <http://t/p> <http://t/o> .\n")
+
+            do_POST = do_GET
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,24 @@
+"""The examples in the docstrings of the SPARQL modules run and say what they show."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "iokg.sparql.screening",
+    "iokg.sparql.protocol",
+    "iokg.sparql.limits",
+    "iokg.sparql.executor",
+    "iokg.api.errors",
+    "iokg.api.app",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -1,0 +1,473 @@
+"""GET/POST /sparql over a real uvicorn process: the SPARQL 1.1 Protocol, negotiation, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from sparql_server import EX, G1, G2, QUADS, P, Trap, build_store, running_server
+
+from iokg.store import new_build_dir, publish
+
+SELECT_ALL = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+CONSTRUCT_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+ALL_PAIRS = {(s, o) for s, o, _ in QUADS}
+
+
+def pairs_from_json(response: httpx.Response) -> set[tuple[str, str]]:
+    data = json.loads(response.content)
+    assert data["head"]["vars"] == ["s", "o"]
+    return {(b["s"]["value"], b["o"]["value"]) for b in data["results"]["bindings"]}
+
+
+def pairs_from_solutions(solutions: ox.QuerySolutions) -> set[tuple[str, str]]:
+    return {(row["s"].value, row["o"].value) for row in solutions}
+
+
+def error_of(response: httpx.Response, status: int, type_: str) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert error["status"] == status and error["type"] == type_
+    assert isinstance(error["message"], str) and error["message"]
+    return error
+
+
+# -- the three ways to send a query ------------------------------------------------------
+
+
+def test_get_query_answers_over_the_union_of_all_graphs(server):
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/sparql-results+json"
+    assert pairs_from_json(r) == ALL_PAIRS
+
+
+def test_post_form_query(server):
+    r = httpx.post(server.sparql, data={"query": SELECT_ALL})
+    assert r.status_code == 200
+    assert pairs_from_json(r) == ALL_PAIRS
+
+
+def test_post_direct_query(server):
+    r = httpx.post(
+        server.sparql,
+        content=SELECT_ALL.encode(),
+        headers={"Content-Type": "application/sparql-query; charset=utf-8"},
+    )
+    assert r.status_code == 200
+    assert pairs_from_json(r) == ALL_PAIRS
+
+
+# -- dataset ------------------------------------------------------------------------------
+
+
+def test_default_graph_uri_restricts_the_default_graph(server):
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL, "default-graph-uri": G1})
+    assert pairs_from_json(r) == {(s, o) for s, o, g in QUADS if g == G1}
+
+
+def test_several_default_graph_uris_are_merged(server):
+    r = httpx.get(
+        server.sparql,
+        params=[("query", SELECT_ALL), ("default-graph-uri", G1), ("default-graph-uri", G2)],
+    )
+    assert pairs_from_json(r) == {(s, o) for s, o, g in QUADS if g in (G1, G2)}
+
+
+def test_named_graph_uri_limits_graph_patterns_and_empties_the_default_graph(server):
+    query = "SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
+    r = httpx.get(server.sparql, params={"query": query, "named-graph-uri": G2})
+    rows = json.loads(r.content)["results"]["bindings"]
+    assert [(b["g"]["value"], b["s"]["value"]) for b in rows] == [(G2, EX + "carol")]
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL, "named-graph-uri": G2})
+    assert pairs_from_json(r) == set()
+
+
+def test_dataset_parameters_in_the_url_of_a_direct_post(server):
+    r = httpx.post(
+        server.sparql,
+        params={"default-graph-uri": G2},
+        content=SELECT_ALL,
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert pairs_from_json(r) == {(EX + "carol", "hallo")}
+
+
+def test_dataset_parameters_in_a_form_post(server):
+    r = httpx.post(server.sparql, data={"query": SELECT_ALL, "default-graph-uri": G1})
+    assert pairs_from_json(r) == {(s, o) for s, o, g in QUADS if g == G1}
+
+
+def test_from_clause_is_honoured_over_the_union_default(server):
+    r = httpx.get(server.sparql, params={"query": f"SELECT ?s ?o FROM <{G2}> WHERE {{ ?s ?p ?o }}"})
+    assert pairs_from_json(r) == {(EX + "carol", "hallo")}
+
+
+def test_invalid_graph_iri_is_a_bad_request(server):
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL, "default-graph-uri": "not an iri"})
+    error_of(r, 400, "invalid_request")
+
+
+# -- content negotiation ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "fmt"),
+    [
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            ox.QueryResultsFormat.JSON,
+        ),
+        ("application/json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
+        ("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
+        (
+            "text/csv;q=0.2, application/sparql-results+xml;q=0.9",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
+        ("text/*", "text/csv", ox.QueryResultsFormat.CSV),
+        ("*/*", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    ],
+)
+def test_select_results_negotiation(server, accept, media_type, fmt):
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL}, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media_type
+    assert "Accept" in r.headers["vary"]
+    if fmt == ox.QueryResultsFormat.CSV:
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert {(row["s"], row["o"]) for row in rows} == ALL_PAIRS
+    else:
+        assert pairs_from_solutions(ox.parse_query_results(r.content, fmt)) == ALL_PAIRS
+
+
+def test_csv_results(server):
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL}, headers={"Accept": "text/csv"})
+    assert r.headers["content-type"].split(";")[0] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {(row["s"], row["o"]) for row in rows} == ALL_PAIRS
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+        ("text/csv", ox.QueryResultsFormat.CSV),
+    ],
+)
+@pytest.mark.parametrize(
+    ("query", "expected"), [("ASK { ?s ?p 'hola' }", True), ("ASK { ?s ?p 'nope' }", False)]
+)
+def test_ask_results_negotiation(server, accept, fmt, query, expected):
+    r = httpx.get(server.sparql, params={"query": query}, headers={"Accept": accept})
+    assert r.status_code == 200
+    if fmt == ox.QueryResultsFormat.CSV:
+        assert r.text.strip() == str(expected).lower()
+    else:
+        assert bool(ox.parse_query_results(r.content, fmt)) is expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-quads", "application/n-quads", "nquads"),
+        ("application/trig", "application/trig", "trig"),
+        ("*/*", "text/turtle", "turtle"),
+        (None, "text/turtle", "turtle"),
+    ],
+)
+def test_construct_graph_negotiation(server, accept, media_type, rdflib_format):
+    headers = {"Accept": accept} if accept else {}
+    r = httpx.get(server.sparql, params={"query": CONSTRUCT_ALL}, headers=headers)
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media_type
+    graph = rdflib.Dataset() if rdflib_format in ("nquads", "trig") else rdflib.Graph()
+    graph.parse(data=r.content, format=rdflib_format)
+    triples = {
+        (str(s), str(p), str(o))
+        for s, p, o, *_ in (graph.quads() if isinstance(graph, rdflib.Dataset) else graph)
+    }
+    assert triples == {(s, P, o) for s, o, _ in QUADS}
+
+
+def test_describe_gives_a_graph(server):
+    r = httpx.get(
+        server.sparql,
+        params={"query": f"DESCRIBE <{EX}alice>"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert r.status_code == 200
+    graph = rdflib.Graph().parse(data=r.text, format="nt")
+    assert set(graph) == {(rdflib.URIRef(EX + "alice"), rdflib.URIRef(P), rdflib.Literal("hello"))}
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        (SELECT_ALL, "text/turtle"),
+        (SELECT_ALL, "application/sparql-results+json;q=0"),
+        (CONSTRUCT_ALL, "application/sparql-results+json"),
+        ("ASK {}", "image/png"),
+    ],
+)
+def test_nothing_acceptable_is_406(server, query, accept):
+    r = httpx.get(server.sparql, params={"query": query}, headers={"Accept": accept})
+    error = error_of(r, 406, "not_acceptable")
+    assert "can send" in error["message"]
+
+
+# -- request errors -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/json", "multipart/form-data; boundary=x", None]
+)
+def test_post_of_another_media_type_is_415(server, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    r = httpx.post(server.sparql, content=SELECT_ALL.encode(), headers=headers)
+    error_of(r, 415, "unsupported_media_type")
+
+
+def test_syntax_error_is_400_with_the_parsers_message(server):
+    bad = "SELECT ?s WHERE { ?s ?p }"
+    with pytest.raises(SyntaxError) as parser:
+        ox.Store().query(bad)
+    r = httpx.get(server.sparql, params={"query": bad})
+    error = error_of(r, 400, "invalid_query")
+    assert str(parser.value) in error["message"]
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda url: httpx.get(url, params=[("query", "ASK {}"), ("query", "ASK {}")]),
+        lambda url: httpx.post(url, data={"query": ["ASK {}", "ASK {}"]}),
+        lambda url: httpx.post(url, params={"query": "ASK {}"}, data={"query": "ASK {}"}),
+        lambda url: httpx.post(
+            url,
+            params={"query": "ASK {}"},
+            content="ASK {}",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+    ],
+)
+def test_repeated_query_parameter_is_400(server, send):
+    error = error_of(send(server.sparql), 400, "invalid_request")
+    assert "query" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda url: httpx.get(url, params={"default-graph-uri": G1}),
+        lambda url: httpx.post(url, data={"default-graph-uri": G1}),
+        lambda url: httpx.post(
+            url, content=b"", headers={"Content-Type": "application/sparql-query"}
+        ),
+    ],
+)
+def test_missing_query_is_400(server, send):
+    error_of(send(server.sparql), 400, "invalid_request")
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda url: httpx.post(
+            url,
+            content=b"SELECT * { ?s ?p '\xff' }",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+        lambda url: httpx.post(
+            url,
+            content=b"query=ASK%20%7B%7D%FF",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        lambda url: httpx.get(url + "?query=ASK%20%7B%7D%FF"),
+    ],
+)
+def test_text_that_is_not_utf8_is_400(server, send):
+    error = error_of(send(server.sparql), 400, "invalid_request")
+    assert "UTF-8" in error["message"]
+
+
+def test_unknown_route_and_method_use_the_same_error_shape(server):
+    error_of(httpx.get(server.url + "/no-such-page"), 404, "not_found")
+    error_of(httpx.put(server.sparql, content=b"x"), 405, "method_not_allowed")
+
+
+# -- read-only and offline ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda url: httpx.get(url, params={"query": f"INSERT DATA {{ <{EX}x> <{P}> 'x' }}"}),
+        lambda url: httpx.post(
+            url, data={"query": f"PREFIX ex: <{EX}> DELETE WHERE {{ ?s ?p ?o }}"}
+        ),
+        lambda url: httpx.post(url, data={"update": "CLEAR ALL"}),
+        lambda url: httpx.post(
+            url,
+            content="LOAD <http://example.org/data.ttl>",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+        lambda url: httpx.post(
+            url, content="DROP ALL", headers={"Content-Type": "application/sparql-update"}
+        ),
+    ],
+)
+def test_updates_are_forbidden(server, send):
+    error = error_of(send(server.sparql), 403, "forbidden")
+    assert "read-only" in error["message"]
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL})
+    assert pairs_from_json(r) == ALL_PAIRS  # nothing changed
+
+
+@pytest.fixture
+def trap():
+    t = Trap()
+    yield t
+    t.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        "ASK {{ ?a ?b ?c . SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_federated_service_is_forbidden_and_never_fetched(server, trap, query):
+    r = httpx.get(server.sparql, params={"query": query.format(url=trap.url)})
+    error = error_of(r, 403, "forbidden")
+    assert "SERVICE" in error["message"]
+    assert trap.hits == []
+
+
+def test_the_word_service_in_a_string_or_name_is_fine(server):
+    query = (
+        f"PREFIX service: <{EX}> SELECT ?service WHERE {{ BIND('SERVICE <x> {{}}' AS ?service) }}"
+    )
+    r = httpx.get(server.sparql, params={"query": query})
+    assert r.status_code == 200
+    assert json.loads(r.content)["results"]["bindings"][0]["service"]["value"] == "SERVICE <x> {}"
+
+
+def test_from_and_graph_parameters_never_fetch_urls(server, trap):
+    r = httpx.get(
+        server.sparql,
+        params={
+            "query": f"SELECT * FROM <{trap.url}> FROM NAMED <{trap.url}g> WHERE {{ ?s ?p ?o }}"
+        },
+    )
+    assert r.status_code == 200
+    assert json.loads(r.content)["results"]["bindings"] == []
+    r = httpx.get(
+        server.sparql,
+        params={
+            "query": "SELECT * WHERE { ?s ?p ?o }",
+            "default-graph-uri": trap.url,
+            "named-graph-uri": trap.url + "n",
+        },
+    )
+    assert r.status_code == 200
+    assert json.loads(r.content)["results"]["bindings"] == []
+    assert trap.hits == []
+
+
+# -- bare GET: service description or query page ------------------------------------------
+
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        (None, "turtle"),
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_bare_get_gives_the_service_description(server, accept, fmt):
+    r = httpx.get(server.sparql, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200
+    graph = rdflib.Graph().parse(data=r.content, format=fmt)
+    service = rdflib.URIRef(server.sparql)
+    assert (service, rdflib.RDF.type, SD.Service) in graph
+    assert (service, SD.endpoint, service) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (
+        service,
+        SD.resultFormat,
+        rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
+    ) in graph
+
+
+class FormFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_bare_get_from_a_browser_gives_a_query_form(server):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = httpx.get(server.sparql, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    finder = FormFinder()
+    finder.feed(r.text)
+    tags = dict(finder.tags)
+    assert tags["form"]["action"] == "sparql"
+    assert tags["textarea"]["name"] == "query"
+    assert not [a for _, a in finder.tags if str(a.get("src", "")).startswith("http")]
+    # the form submits a GET the endpoint answers
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL}, headers={"Accept": accept})
+    assert pairs_from_json(r) == ALL_PAIRS
+
+
+def test_health_answers(server):
+    assert httpx.get(server.url + "/healthz").json() == {"status": "ok", "store": True}
+
+
+# -- store lifecycle ----------------------------------------------------------------------
+
+
+def test_missing_store_then_each_new_build_is_picked_up(tmp_path: Path):
+    store = tmp_path / "store"
+    with running_server(store, max_concurrent_queries=1) as s:
+        error_of(httpx.get(s.sparql, params={"query": SELECT_ALL}), 503, "store_not_found")
+        for word in ("first", "second"):
+            build = build_store(new_build_dir(store), [(EX + word, word, G1)])
+            (build / ".complete").touch()
+            publish(store, build)
+            r = httpx.get(s.sparql, params={"query": SELECT_ALL})
+            assert pairs_from_json(r) == {(EX + word, word)}
