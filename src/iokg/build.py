@@ -23,6 +23,7 @@ from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
 from iokg.ingest.shapes import shacl_problems, to_rdflib
+from iokg.settings import ONTOLOGY_DIR
 
 
 @dataclass
@@ -92,6 +93,23 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         stores.publish(store_path, build_dir)
     return BuildReport(counts=dict(converted.counts), triples=triples,
                        seconds=time.perf_counter() - start, store=store_path, export=export, files=files)
+
+
+def is_stale(data_dir: Path, store_path: Path) -> bool:
+    """True when there is no store yet, or the data or ontology changed since it was built.
+
+    A plain pyoxigraph directory (not made by `iokg build`) is never stale.
+    """
+    store_path = Path(store_path)
+    if not store_path.exists():
+        return True
+    marker = store_path.resolve() / ".complete"
+    if not marker.exists():
+        return False
+    built = marker.stat().st_mtime
+    inputs = [p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml")]
+    inputs += [ONTOLOGY_DIR / "iokg.ttl", ONTOLOGY_DIR / "shapes.ttl"]
+    return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
 def _export(quads: list[ox.Quad], path: Path) -> None:

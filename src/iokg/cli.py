@@ -145,11 +145,16 @@ def stats(store: Path | None) -> None:
 @click.option("--host", default=None, help="Address to listen on [env IOKG_HOST; default 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [env IOKG_PORT; default 8000].")
 @click.option("--build/--no-build", "build_first", default=False,
-              help="Build the store from the data folder first if it does not exist yet.")
+              help="First build the store from the data folder if it is missing or older than the data.")
 def serve(store: Path | None, data: Path | None, host: str | None, port: int | None, build_first: bool) -> None:
-    """Serve the store over HTTP: SPARQL endpoint, lookups and pages."""
+    """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
+
+    A build published while the server runs is picked up without a restart.
+    """
     settings = _settings(store=store, data=data, host=host, port=port)
-    if build_first and not settings.store.exists():
+    from iokg.build import is_stale
+
+    if build_first and is_stale(settings.data, settings.store):
         from iokg.build import build as run
 
         try:
