@@ -1,0 +1,1 @@
+"""Routers of the iokg API, one module per surface."""
