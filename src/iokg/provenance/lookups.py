@@ -26,8 +26,8 @@ def run(store, name: str, **params: str) -> list[dict]:
 
 def check_id(kind: str, ident: str) -> str:
     """``ident`` if it can be an id of that kind; otherwise nothing can have it: `EntityNotFound`."""
-    ok = CLAIM_ID.match(ident) if kind == "claim" else vocab.ID_PATTERN.match(ident)
-    if not isinstance(ident, str) or not ok or len(ident) > 300:
+    if not isinstance(ident, str) or len(ident) > 300 or not (
+            CLAIM_ID if kind == "claim" else vocab.ID_PATTERN).fullmatch(ident):
         raise EntityNotFound(f"no {kind} with id '{ident[:80]}'")
     return ident
 
