@@ -103,7 +103,7 @@ def run_query(request: Request, name: str):
     values = dict(request.query_params)
     substitutions = named.bind(values)
     rows = _graph(request).select(named.text, substitutions)
-    columns = _columns(named.text, rows)
+    columns = _columns(rows)
     return QueryRows(name=name, columns=columns,
                      rows=[{k: _json_value(v) for k, v in row.items()} for row in rows[:MAX_QUERY_ROWS]],
                      truncated=len(rows) > MAX_QUERY_ROWS)
@@ -121,7 +121,7 @@ def dereference(request: Request, kind: str, rest: str):
     return RedirectResponse(str(request.url_for(route, id=first)), status_code=303)
 
 
-def _columns(text: str, rows: list[dict]) -> list[str]:
+def _columns(rows: list[dict]) -> list[str]:
     seen: dict[str, None] = {}
     for row in rows:
         seen.update(dict.fromkeys(row))
