@@ -69,3 +69,11 @@ def limited_server(big_store: Path):
         max_concurrent_queries=2,
     ) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def lookups_store_path(tmp_path_factory) -> Path:
+    """The lookups corpus (derivation, disputes, denials, partial dates, a shared alias), built."""
+    path = tmp_path_factory.mktemp("lookups") / "store"
+    build(FIXTURES / "lookups", path)
+    return path

@@ -2,8 +2,9 @@
 
 >>> from iokg.settings import Settings
 >>> app = create_app(Settings(store="/nonexistent/store"))
->>> sorted(app.openapi()["paths"])
-['/healthz', '/sparql']
+>>> paths = app.openapi()["paths"]
+>>> [p for p in ("/sparql", "/search", "/entities/{id}", "/claims/{id}", "/sources/{id}") if p in paths]
+['/sparql', '/search', '/entities/{id}', '/claims/{id}', '/sources/{id}']
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from iokg import __version__
 from iokg.api.errors import install_error_handlers
-from iokg.api.routers import health, sparql
+from iokg.api.routers import health, lookups, sparql
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
+from iokg.store import EmbeddedStore
 
 log = logging.getLogger("iokg.api")
 
@@ -51,12 +53,18 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.executor = executor
+    app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(health.router)
+    app.include_router(lookups.router)
     return app
 
 
 def app_from_environment() -> FastAPI:
     """An app configured from ``IOKG_*`` variables, for ``uvicorn --factory``."""
     return create_app(Settings())
+
+
+#: The name the lookup tests start uvicorn with.
+create_app_from_env = app_from_environment

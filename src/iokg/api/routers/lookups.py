@@ -1,0 +1,143 @@
+"""JSON routes of the provenance lookups, and IRI dereferencing.
+
+The router reads its store from ``request.app.state.graph``: an `iokg.store.EmbeddedStore` (or any
+object with the same ``select(text, substitutions)`` method) that the app sets at start-up. Routes
+are plain ``def``: FastAPI runs them in its thread pool, so a query never blocks the event loop,
+and each query's results are read to the end on the thread that ran it.
+
+Errors are raised as `iokg.errors` types (EntityNotFound, InvalidQuery, ...); the app maps them to
+its one JSON error shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from iokg import provenance
+from iokg.errors import EntityNotFound
+from iokg.queries import get_query, load_queries
+
+router = APIRouter(tags=["lookups"])
+
+#: Rows a named query returns at most through `/queries/{name}`; a cut result says `truncated`.
+MAX_QUERY_ROWS = 10_000
+
+
+def _graph(request: Request):
+    return request.app.state.graph
+
+
+class ParamInfo(BaseModel):
+    name: str
+    type: str = Field(description="iri, entity, source, claim, string, date or integer.")
+    optional: bool
+    description: str
+
+
+class NamedQueryInfo(BaseModel):
+    name: str
+    title: str
+    description: str
+    params: list[ParamInfo]
+
+
+class QueryRows(BaseModel):
+    name: str
+    columns: list[str]
+    rows: list[dict[str, Any]] = Field(description="One object per solution; unbound variables are left out. "
+                                       "IRIs and literals as strings, xsd:integer as numbers, xsd:boolean as booleans.")
+    truncated: bool
+
+
+@router.get("/search", response_model=provenance.SearchResults, name="lookup_search",
+            summary="Find entities and sources by label, alias or title")
+def search(request: Request,
+           q: str = Query(description="Text to look for, ignoring case.", max_length=200),
+           limit: int = Query(20, ge=1, le=200, description="Most results to return.")):
+    return provenance.search(_graph(request), q, limit)
+
+
+@router.get("/entities/{id}", response_model=provenance.EntityView, name="lookup_entity",
+            summary="An entity with its names and every claim about it, with sources")
+def entity(request: Request, id: str):
+    return provenance.entity(_graph(request), id)
+
+
+@router.get("/entities/{id}/attribution", response_model=provenance.AttributionView, name="lookup_attribution",
+            summary="Attribution chains from a cluster or campaign, each hop with its sources")
+def attribution(request: Request, id: str,
+                as_of: dt.date | None = Query(None, description="Only assertions known by this day (YYYY-MM-DD).")):
+    return provenance.attribution(_graph(request), id, as_of)
+
+
+@router.get("/claims/{id}", response_model=provenance.ClaimView, name="lookup_claim",
+            summary="A claim with every assertion by stance and its independent sources")
+def claim(request: Request, id: str):
+    return provenance.claim(_graph(request), id)
+
+
+@router.get("/sources/{id}", response_model=provenance.SourceView, name="lookup_source",
+            summary="A source: metadata, derivation, and every claim it makes")
+def source(request: Request, id: str):
+    return provenance.source(_graph(request), id)
+
+
+@router.get("/queries", response_model=list[NamedQueryInfo], name="lookup_queries",
+            summary="The named queries and their parameters")
+def queries():
+    return [NamedQueryInfo(name=q.name, title=q.title, description=q.description,
+                           params=[ParamInfo(name=p.name, type=p.type, optional=p.optional,
+                                             description=p.description) for p in q.params])
+            for q in load_queries().values()]
+
+
+@router.get("/queries/{name}", response_model=QueryRows, name="lookup_run_query",
+            summary="Run a named query; its parameters come from the query string")
+def run_query(request: Request, name: str):
+    named = get_query(name)
+    values = dict(request.query_params)
+    substitutions = named.bind(values)
+    rows = _graph(request).select(named.text, substitutions)
+    columns = _columns(rows)
+    return QueryRows(name=name, columns=columns,
+                     rows=[{k: _json_value(v) for k, v in row.items()} for row in rows[:MAX_QUERY_ROWS]],
+                     truncated=len(rows) > MAX_QUERY_ROWS)
+
+
+@router.get("/id/{kind}/{rest:path}", name="lookup_dereference", status_code=303,
+            response_class=RedirectResponse, summary="Dereference an iokg IRI to its JSON lookup",
+            responses={303: {"description": "See the lookup of the entity, source or claim."}})
+def dereference(request: Request, kind: str, rest: str):
+    first = rest.split("/", 1)[0]
+    route = {"entity": "lookup_entity", "source": "lookup_source", "claim": "lookup_claim",
+             "assertion": "lookup_claim"}.get(kind)
+    if route is None or not first:
+        raise EntityNotFound(f"no lookup for IRIs of kind '{kind}'; known: entity, source, claim, assertion")
+    return RedirectResponse(str(request.url_for(route, id=first)), status_code=303)
+
+
+def _columns(rows: list[dict]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _json_value(term) -> Any:
+    datatype = getattr(getattr(term, "datatype", None), "value", None)
+    if datatype in (_XSD + "integer", _XSD + "int", _XSD + "long"):
+        try:
+            return int(term.value)
+        except ValueError:
+            return term.value
+    if datatype == _XSD + "boolean":
+        return term.value == "true"
+    return term.value

@@ -1,0 +1,161 @@
+"""Search, and the entity, claim and source lookups."""
+
+from __future__ import annotations
+
+import re
+
+from iokg import vocab
+from iokg.errors import EntityNotFound, InvalidQuery
+from iokg.provenance import corroboration
+from iokg.provenance import rows as r
+from iokg.provenance.models import (AliasView, ClaimView, EntityView, SearchHit, SearchResults, SourceClaim,
+                                    SourceView)
+from iokg.queries import get_query
+
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 200
+CLAIM_ID = re.compile(r"^[A-Za-z0-9.\-]+$")
+_FIELD_RANK = {"label": 0, "alias": 1, "title": 2}
+
+
+def run(store, name: str, **params: str) -> list[dict]:
+    """Rows of the named query ``name`` with ``params`` bound as RDF terms."""
+    q = get_query(name)
+    return store.select(q.text, q.bind(params))
+
+
+def check_id(kind: str, ident: str) -> str:
+    """``ident`` if it can be an id of that kind; otherwise nothing can have it: `EntityNotFound`."""
+    if not isinstance(ident, str) or len(ident) > 300 or not (
+            CLAIM_ID if kind == "claim" else vocab.ID_PATTERN).fullmatch(ident):
+        raise EntityNotFound(f"no {kind} with id '{ident[:80]}'")
+    return ident
+
+
+def search(store, q: str, limit: int = 20) -> SearchResults:
+    """Entities (by label or alias) and sources (by title) whose name contains ``q``, ignoring case.
+
+    Exact matches come first, then names that start with ``q``, then the rest, by label. Each
+    entity or source appears once, with the best name that matched.
+    """
+    if not isinstance(q, str) or not q.strip():
+        raise InvalidQuery("give some text to search for: `q` is empty")
+    q = q.strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise InvalidQuery(f"`q` is too long ({len(q)} characters; at most {MAX_QUERY_CHARS})")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidQuery(f"`limit` must be between 1 and {MAX_LIMIT}, got {limit}")
+    needle = q.casefold()
+    best: dict[str, tuple] = {}
+    for row in run(store, "search", q=q):
+        matched = r.text(row, "matched")
+        field = r.text(row, "field")
+        if needle not in matched.casefold():  # SPARQL LCASE and casefold can differ: keep Python's view
+            continue
+        exact = matched.casefold() == needle
+        rank = (0 if exact else 1 if matched.casefold().startswith(needle) else 2, _FIELD_RANK[field])
+        is_source = r.local(r.text(row, "class")) == "Source"
+        hit = SearchHit(
+            id=r.text(row, "id"), iri=r.text(row, "thing"), label=r.text(row, "label"),
+            type=r.source_kind(r.text(row, "sourceKind"))[0] if is_source else r.type_key(r.text(row, "class")),
+            kind="source" if is_source else "entity", matched=matched, field=field, exact=exact)
+        key = hit.iri
+        if key not in best or (rank, hit.matched) < best[key][0]:
+            best[key] = ((rank, hit.matched), hit)
+    ordered = sorted(best.values(), key=lambda b: (b[0][0][0], b[1].label.casefold(), b[1].id))
+    hits = [h for _, h in ordered]
+    return SearchResults(q=q, limit=limit, results=hits[:limit], truncated=len(hits) > limit)
+
+
+def _claim_views(store, assertion_rows: list[dict], table=None) -> list[ClaimView]:
+    """Claims of the rows (one per assertion), each with its assertions by stance and corroboration."""
+    by_claim: dict[str, list[dict]] = {}
+    for row in r.unique_by(assertion_rows, "assertion"):
+        by_claim.setdefault(r.text(row, "claim"), []).append(row)
+    order = {k: i for i, k in enumerate(vocab.PREDICATES)}
+    views = []
+    for iri, rows in by_claim.items():
+        summary = r.claim_summary(rows[0])
+        counts = (table.get(iri) if table is not None
+                  else corroboration.for_claim(store, summary.id)) or corroboration.NONE
+        views.append(ClaimView(**summary.model_dump(), assertions=r.group_by_stance([r.assertion(x) for x in rows]),
+                               corroboration=counts))
+    views.sort(key=lambda c: (order.get(c.predicate.key, 99), c.label.casefold(), c.id))
+    return views
+
+
+def entity(store, id: str) -> EntityView:
+    """An entity: names (each alias with the sources that use it), type, description, sources, and
+    every claim with it as subject or object, with its assertions by stance and corroboration."""
+    check_id("entity", id)
+    rows = run(store, "entity", entity=id)
+    if not rows:
+        raise EntityNotFound(f"no entity with id '{id}'")
+    head = rows[0]
+    aliases: dict[str, list] = {}
+    sources: dict[str, object] = {}
+    for row in rows:
+        part = r.text(row, "part")
+        if part == "alias":
+            srcs = aliases.setdefault(r.text(row, "name"), [])
+            if r.text(row, "sourceId") and all(s.id != r.text(row, "sourceId") for s in srcs):
+                srcs.append(r.source_ref(row))
+        elif part == "mention" and r.text(row, "sourceId"):
+            sources.setdefault(r.text(row, "sourceId"), r.source_ref(row))
+    type_key = r.type_key(r.text(head, "class"))
+    etype = vocab.ENTITY_TYPES.get(type_key)
+    claim_rows = run(store, "assertions", entity=id)
+    claims = _claim_views(store, claim_rows, corroboration.table(store) if claim_rows else {})
+    alias_views = [AliasView(name=n, sources=sorted(s, key=lambda x: (x.date, x.id)))
+                   for n, s in sorted(aliases.items(), key=lambda kv: kv[0].casefold())]
+    return EntityView(
+        id=id, iri=r.text(head, "entity") or vocab.entity_iri(id), label=r.text(head, "label"), type=type_key,
+        type_label=etype.label if etype else type_key, description=r.text(head, "description"),
+        names=[r.text(head, "label"), *(a.name for a in alias_views)], aliases=alias_views,
+        sources=sorted(sources.values(), key=lambda s: (s.date, s.id)), claims=claims)
+
+
+def claim(store, id: str) -> ClaimView:
+    """A claim with every assertion behind it, by stance, and its count of independent sources."""
+    check_id("claim", id)
+    rows = run(store, "assertions", claim=id)
+    if not rows:
+        raise EntityNotFound(f"no claim with id '{id}'")
+    return _claim_views(store, rows)[0]
+
+
+def source(store, id: str) -> SourceView:
+    """A source: its metadata, what it derives from, what derives from it, every claim it makes."""
+    check_id("source", id)
+    rows = run(store, "source", source=id)
+    if not rows:
+        raise EntityNotFound(f"no source with id '{id}'")
+    head = rows[0]
+    related: dict[str, dict] = {"derivedFrom": {}, "derivative": {}}
+    for row in rows:
+        rel = r.text(row, "relation")
+        if rel in related:
+            related[rel].setdefault(r.text(row, "otherId"), r.source_ref(row, "other"))
+    kind, kind_label = r.source_kind(r.text(head, "kind"))
+    claims = [SourceClaim(claim=r.claim_summary(row), assertion=r.assertion(row))
+              for row in r.unique_by(run(store, "assertions", source=id), "assertion")]
+    order = {k: i for i, k in enumerate(vocab.PREDICATES)}
+    claims.sort(key=lambda c: (order.get(c.claim.predicate.key, 99), c.claim.label.casefold(), c.claim.id))
+
+    def integer(name: str) -> int | None:
+        v = r.text(head, name)
+        return int(v) if v is not None else None
+
+    authors = r.text(head, "authors")
+    return SourceView(
+        id=id, iri=r.text(head, "source") or vocab.source_iri(id), title=r.text(head, "title"),
+        publisher=r.text(head, "publisher"), kind=kind, kind_label=kind_label,
+        authors=authors.split("; ") if authors else [], date=r.text(head, "date"),
+        date_from=r.day(r.text(head, "dateFrom")), date_to=r.day(r.text(head, "dateTo")),
+        url=r.text(head, "url"), archive_url=r.text(head, "archiveUrl"), sha256=r.text(head, "sha256"),
+        file_size_bytes=integer("fileSizeBytes"), page_count=integer("pageCount"),
+        handling=r.text(head, "handling"), language=r.text(head, "language"), cited_as=r.text(head, "citedAs"),
+        note=r.text(head, "note"),
+        derived_from=sorted(related["derivedFrom"].values(), key=lambda s: (s.date, s.id)),
+        derivatives=sorted(related["derivative"].values(), key=lambda s: (s.date, s.id)),
+        claims=claims)

@@ -1,0 +1,201 @@
+"""The response models of the provenance lookups (pydantic); the API serves them as JSON as is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Stance = Literal["supports", "disputes", "denies", "inconclusive"]
+
+
+class Ref(BaseModel):
+    """A link to a node of the graph: an entity, a source, a claim or a DISARM technique."""
+
+    id: str = Field(description="The id in the IRI, e.g. `spicypanda` or `T0049.004`.")
+    kind: Literal["entity", "source", "claim", "technique", "other"]
+    iri: str
+    label: str | None = None
+    type: str | None = Field(default=None, description="Entity type (campaign, cluster, state-entity, ...), "
+                             "source kind, or `technique`.")
+
+
+class SourceRef(BaseModel):
+    """A source as a link with what a reader needs to weigh it."""
+
+    id: str
+    iri: str
+    title: str
+    publisher: str
+    kind: str = Field(description="Source kind key, e.g. government-report, news-article.")
+    kind_label: str
+    date: str = Field(description="The source's date as precise as it is known: YYYY, YYYY-MM or YYYY-MM-DD.")
+
+
+class LikelihoodBand(BaseModel):
+    """An ICD 203 degree of likelihood."""
+
+    key: str = Field(description="e.g. very-likely")
+    label: str = Field(description="e.g. very likely")
+    rank: int = Field(description="1 (almost no chance) to 7 (almost certain).")
+
+
+class AssertionView(BaseModel):
+    """What one source says about one claim."""
+
+    iri: str
+    source: SourceRef
+    stance: Stance
+    date: str | None = Field(default=None, description="When it was said (YYYY, YYYY-MM or YYYY-MM-DD).")
+    date_from: dt.date | None = Field(default=None, description="Earliest day `date` can stand for.")
+    date_to: dt.date | None = Field(default=None, description="Latest day `date` can stand for; `as_of` compares this.")
+    confidence_words: str | None = Field(default=None, description="The source's own words of confidence, verbatim.")
+    likelihood: LikelihoodBand | None = None
+    evidence_kinds: list[str] = Field(default_factory=list, description="e.g. organizational-link, relayed.")
+    excerpt: str | None = None
+    locator: str | None = Field(default=None, description="Page, section or paragraph in the source.")
+    cites: list[str] = Field(default_factory=list, description="Ids of the sources this statement rests on.")
+    original: bool = Field(default=False, description="The source's own reporting though it relays others too.")
+    note: str | None = None
+
+
+class StanceGroups(BaseModel):
+    """Assertions grouped by stance, each group oldest first."""
+
+    supports: list[AssertionView] = Field(default_factory=list)
+    disputes: list[AssertionView] = Field(default_factory=list)
+    denies: list[AssertionView] = Field(default_factory=list)
+    inconclusive: list[AssertionView] = Field(default_factory=list)
+
+
+class Corroboration(BaseModel):
+    """How many independent sources back a claim (named query `corroboration`)."""
+
+    independent_sources: int = Field(description="Primary sources reached by following derivation links back.")
+    independent_publishers: int
+    supporting_sources: int = Field(description="Sources that support the claim at all, relays included.")
+    contesting_sources: int = Field(description="Sources that dispute or deny it.")
+    primary_sources: list[str] = Field(default_factory=list, description="Ids of the independent sources.")
+
+
+class PredicateRef(BaseModel):
+    key: str = Field(description="e.g. attributedTo")
+    label: str = Field(description="e.g. is attributed to")
+
+
+class ClaimSummary(BaseModel):
+    """A claim: subject, predicate, and an object or a value."""
+
+    id: str
+    iri: str
+    label: str
+    subject: Ref
+    predicate: PredicateRef
+    object: Ref | None = None
+    value: str | None = Field(default=None, description="For counts and dates, the value as written.")
+    value_type: Literal["integer", "date"] | None = None
+    qualifier: str | None = Field(default=None, description="e.g. `nearly`, `at least`.")
+
+
+class ClaimView(ClaimSummary):
+    """A claim with every assertion behind it and its corroboration."""
+
+    assertions: StanceGroups
+    corroboration: Corroboration
+
+
+class AliasView(BaseModel):
+    name: str
+    sources: list[SourceRef] = Field(description="The sources that use this name.")
+
+
+class EntityView(BaseModel):
+    id: str
+    iri: str
+    label: str
+    type: str = Field(description="Entity type key, e.g. cluster, state-entity.")
+    type_label: str
+    description: str | None = None
+    names: list[str] = Field(description="The label then every alias.")
+    aliases: list[AliasView]
+    sources: list[SourceRef] = Field(description="Sources that name or describe the entity.")
+    claims: list[ClaimView] = Field(description="Every claim with the entity as subject or object.")
+
+
+class SearchHit(BaseModel):
+    id: str
+    iri: str
+    label: str
+    type: str = Field(description="Entity type or source kind.")
+    kind: Literal["entity", "source"]
+    matched: str = Field(description="The name that matched: the label, an alias or the title.")
+    field: Literal["label", "alias", "title"]
+    exact: bool = Field(description="The name equals the query, ignoring case.")
+
+
+class SearchResults(BaseModel):
+    q: str
+    limit: int
+    results: list[SearchHit]
+    truncated: bool = Field(description="More matched than `limit`.")
+
+
+class Hop(BaseModel):
+    """One edge of an attribution chain, with the assertions behind it."""
+
+    claim: str = Field(description="The claim id.")
+    label: str
+    predicate: PredicateRef
+    subject: Ref
+    object: Ref
+    assertions: StanceGroups
+    supported: bool = Field(description="At least one source supports it (as of `as_of`).")
+    contested: bool = Field(description="At least one source disputes or denies it (as of `as_of`).")
+
+
+class Chain(BaseModel):
+    """One path from the start entity, following hops until none leads further."""
+
+    nodes: list[str] = Field(description="Entity ids, the start first.")
+    hops: list[str] = Field(description="Claim ids of the hops, in order.")
+    supported: bool = Field(description="Every hop has at least one supporting source.")
+
+
+class AttributionView(BaseModel):
+    entity: Ref
+    as_of: dt.date | None = None
+    hops: list[Hop]
+    chains: list[Chain]
+    truncated: bool = Field(default=False, description="More chains than the cap were found; hops are complete.")
+    note: str | None = None
+
+
+class SourceClaim(BaseModel):
+    claim: ClaimSummary
+    assertion: AssertionView
+
+
+class SourceView(BaseModel):
+    id: str
+    iri: str
+    title: str
+    publisher: str
+    kind: str
+    kind_label: str
+    authors: list[str] = Field(default_factory=list)
+    date: str
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    url: str | None = None
+    archive_url: str | None = None
+    sha256: str | None = None
+    file_size_bytes: int | None = None
+    page_count: int | None = None
+    handling: str | None = Field(default=None, description="Handling marking, e.g. U//FOUO.")
+    language: str | None = None
+    cited_as: str | None = None
+    note: str | None = None
+    derived_from: list[SourceRef] = Field(description="Sources this one relays or is built from.")
+    derivatives: list[SourceRef] = Field(description="Sources that relay or build on this one.")
+    claims: list[SourceClaim] = Field(description="Every claim this source makes, with its stance.")

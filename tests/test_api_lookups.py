@@ -1,0 +1,200 @@
+"""The lookup routes over HTTP, against a real uvicorn process serving the fixture store."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+ERROR_KEYS = {"status", "type", "message"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client(lookups_store_path, tmp_path_factory):
+    port = _free_port()
+    env = {**os.environ, "IOKG_STORE": str(lookups_store_path)}
+    log = tmp_path_factory.mktemp("uvicorn") / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "iokg.api.app:create_app_from_env",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # wait until it answers (polling, not an assertion)
+            if proc.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                httpx.get(base + "/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"uvicorn did not answer within 30 s:\n{log.read_text()}")
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=10, follow_redirects=False) as c:
+            yield c
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def error_of(response, status: int, kind: str | tuple[str, ...]) -> str:
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == ERROR_KEYS
+    kinds = (kind,) if isinstance(kind, str) else kind
+    assert body["error"]["status"] == status and body["error"]["type"] in kinds, body
+    return body["error"]["message"]
+
+
+# ---------------------------------------------------------------- routes
+def test_search(client):
+    body = client.get("/search", params={"q": "Panda"}).json()
+    assert [(h["id"], h["kind"], h["matched"], h["exact"]) for h in body["results"][:2]] == [
+        ("panda-a", "entity", "Panda", True), ("panda-b", "entity", "Panda", True)]
+    assert body["truncated"] is False
+    body = client.get("/search", params={"q": "panda", "limit": 1}).json()
+    assert [h["id"] for h in body["results"]] == ["panda-a"] and body["truncated"] is True
+    assert client.get("/search", params={"q": '"} ; DROP ALL ; {'}).json()["results"] == []
+
+
+def test_entity(client):
+    body = client.get("/entities/panda-a").json()
+    assert (body["id"], body["type"], body["label"]) == ("panda-a", "cluster", "PANDA-A")
+    claims = {c["id"]: c for c in body["claims"]}
+    att = claims["panda-a--attributedTo--center"]
+    assert [a["source"]["id"] for a in att["assertions"]["supports"]] == ["gov-2023-report", "wiki-2024-dragon"]
+    assert [a["source"]["id"] for a in att["assertions"]["denies"]] == ["ministry-2023-denial"]
+    assert att["corroboration"]["independent_sources"] == 1
+    assert att["assertions"]["supports"][0]["likelihood"] == {"key": "very-likely", "label": "very likely", "rank": 6}
+    assert body["aliases"] == [{"name": "Panda", "sources": [{
+        "id": "lab-2019-dragon", "iri": "https://w3id.org/iokg/id/source/lab-2019-dragon",
+        "title": "The Dragon Network: a first look", "publisher": "Lab A", "kind": "research-report",
+        "kind_label": "research report", "date": "2019-09"}]}]
+
+
+def test_attribution(client):
+    body = client.get("/entities/panda-a/attribution").json()
+    assert sorted(c["nodes"] for c in body["chains"]) == [["panda-a", "center", "city-gov"],
+                                                         ["panda-a", "dragon", "ministry"]]
+    assert body["as_of"] is None
+    body = client.get("/entities/panda-a/attribution", params={"as_of": "2019-09-30"}).json()
+    assert body["as_of"] == "2019-09-30"
+    assert {h["claim"] for h in body["hops"]} == {"panda-a--partOf--dragon", "dragon--attributedTo--ministry"}
+    assert [c["hops"] for c in body["chains"]] == [["panda-a--partOf--dragon", "dragon--attributedTo--ministry"]]
+    hop = next(h for h in body["hops"] if h["claim"] == "panda-a--partOf--dragon")
+    assert (hop["subject"]["id"], hop["object"]["id"], hop["supported"]) == ("panda-a", "dragon", True)
+
+
+def test_claim(client):
+    body = client.get("/claims/panda-a--accountCount--about-300").json()
+    assert (body["value"], body["value_type"], body["qualifier"], body["object"]) == ("300", "integer", "about", None)
+    assert body["corroboration"]["primary_sources"] == ["lab-2019-dragon"]
+
+
+def test_source(client):
+    body = client.get("/sources/gov-2023-report").json()
+    assert body["sha256"] == "f6c33e36724096457ef3f000f458f5b50278da1c421dbed5b85d0567944a345e"
+    assert body["handling"] == "U//FOUO"
+    assert [d["id"] for d in body["derivatives"]] == ["wiki-2024-dragon"]
+    assert {(c["claim"]["id"], c["assertion"]["stance"]) for c in body["claims"]} == {
+        ("panda-a--attributedTo--center", "supports"), ("center--subOrganizationOf--city-gov", "supports"),
+        ("panda-a--accountCount--450", "supports")}
+    relay = client.get("/sources/daily-2019-relay").json()
+    assert [d["id"] for d in relay["derived_from"]] == ["lab-2019-dragon"]
+
+
+def test_queries_list_and_run(client):
+    listed = {q["name"]: q for q in client.get("/queries").json()}
+    assert {"assertions", "attribution", "corroboration", "entity", "search", "source"} <= set(listed)
+    assert listed["corroboration"]["title"] == "Independent sources per claim"
+    assert listed["attribution"]["params"] == [
+        {"name": "entity", "type": "entity", "optional": False,
+         "description": "where the chains start, a cluster or campaign id, e.g. spicypanda"},
+        {"name": "as_of", "type": "date", "optional": True,
+         "description": "only assertions dated on or before this day (YYYY-MM-DD)"}]
+    body = client.get("/queries/corroboration", params={"claim": "panda-a--attributedTo--center"}).json()
+    assert body["truncated"] is False
+    assert len(body["rows"]) == 1
+    row = body["rows"][0]
+    assert (row["independentSources"], row["supportingSources"], row["contestingSources"]) == (1, 2, 2)
+    assert row["claim"] == "https://w3id.org/iokg/id/claim/panda-a--attributedTo--center"
+    body = client.get("/queries/assertions", params={"source": "ministry-2023-denial"}).json()
+    assert {r["assertion"] for r in body["rows"]} == {
+        "https://w3id.org/iokg/id/assertion/panda-a--attributedTo--center/ministry-2023-denial",
+        "https://w3id.org/iokg/id/assertion/dragon--attributedTo--ministry/ministry-2023-denial"}
+    assert "stance" in body["columns"]
+
+
+def test_iri_dereferencing_redirects(client):
+    for path, target in [("/id/entity/panda-a", "/entities/panda-a"),
+                         ("/id/entity/dragon/alias/storm-9", "/entities/dragon"),
+                         ("/id/source/lab-2019-dragon", "/sources/lab-2019-dragon"),
+                         ("/id/claim/panda-a--partOf--dragon", "/claims/panda-a--partOf--dragon"),
+                         ("/id/assertion/panda-a--partOf--dragon/wiki-2024-dragon", "/claims/panda-a--partOf--dragon")]:
+        r = client.get(path)
+        assert r.status_code == 303
+        assert httpx.URL(r.headers["location"]).path == target
+        assert client.get(r.headers["location"]).status_code == 200
+    error_of(client.get("/id/technique/T0049"), 404, "not_found")
+
+
+# ---------------------------------------------------------------- errors
+@pytest.mark.parametrize("path", ["/entities/nobody", "/entities/x%3E%20%7D%20%3B%20DROP", "/entities/nobody/attribution",
+                                  "/claims/nope--partOf--nothing", "/claims/x%3E%20%7D%20%3B%20DROP",
+                                  "/sources/panda-a", "/queries/nope"])
+def test_not_found_in_error_shape(client, path):
+    assert error_of(client.get(path), 404, "not_found")
+
+
+def test_unknown_route_in_error_shape(client):
+    error_of(client.get("/no/such/route"), 404, "not_found")
+
+
+@pytest.mark.parametrize("path,params", [
+    ("/search", {"q": ""}), ("/search", {}), ("/search", {"q": "a", "limit": "many"}),
+    ("/search", {"q": "a", "limit": 0}),
+    ("/entities/panda-a/attribution", {"as_of": "2019-09"}),
+    ("/entities/panda-a/attribution", {"as_of": "yesterday"}),
+    ("/queries/corroboration", {"bogus": "1"}),
+    ("/queries/corroboration", {"claim": "x> } ; DROP"}),
+    ("/queries/attribution", {}),
+])
+def test_bad_parameters_are_400_in_error_shape(client, path, params):
+    # FastAPI's own parameter checks say invalid_request; the core's say invalid_query
+    message = error_of(client.get(path, params=params), 400, ("invalid_query", "invalid_request"))
+    assert message
+
+
+# ---------------------------------------------------------------- OpenAPI
+def test_openapi_lists_routes_and_schemas(client):
+    doc = client.get("/openapi.json").json()
+    paths = doc["paths"]
+    for route in ["/search", "/entities/{id}", "/entities/{id}/attribution", "/claims/{id}", "/sources/{id}",
+                  "/queries", "/queries/{name}", "/id/{kind}/{rest}"]:
+        assert "get" in paths[route], route
+    schemas = doc["components"]["schemas"]
+    for name in ["SearchResults", "EntityView", "ClaimView", "AttributionView", "Hop", "Chain", "SourceView",
+                 "AssertionView", "StanceGroups", "Corroboration", "NamedQueryInfo", "QueryRows"]:
+        assert name in schemas, name
+    ok = paths["/entities/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/EntityView"}
+    params = {p["name"]: p for p in paths["/entities/{id}/attribution"]["get"]["parameters"]}
+    assert params["as_of"]["in"] == "query"
