@@ -146,12 +146,18 @@ def stats(store: Path | None) -> None:
 @click.option("--port", type=int, default=None, help="Port [env IOKG_PORT; default 8000].")
 @click.option("--build/--no-build", "build_first", default=False,
               help="First build the store from the data folder if it is missing or older than the data.")
-def serve(store: Path | None, data: Path | None, host: str | None, port: int | None, build_first: bool) -> None:
+@click.option("--query-timeout-ms", type=int, default=None, help="Time limit of one query [env IOKG_QUERY_TIMEOUT_MS].")
+@click.option("--max-result-rows", type=int, default=None, help="Row cap of a result [env IOKG_MAX_RESULT_ROWS].")
+@click.option("--max-request-bytes", type=int, default=None, help="Largest request [env IOKG_MAX_REQUEST_BYTES].")
+@click.option("--max-concurrent-queries", type=int, default=None,
+              help="Queries evaluated at once [env IOKG_MAX_CONCURRENT_QUERIES].")
+def serve(store: Path | None, data: Path | None, host: str | None, port: int | None, build_first: bool,
+          **limits: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
 
     A build published while the server runs is picked up without a restart.
     """
-    settings = _settings(store=store, data=data, host=host, port=port)
+    settings = _settings(store=store, data=data, host=host, port=port, **limits)
     from iokg.build import is_stale
 
     if build_first and is_stale(settings.data, settings.store):

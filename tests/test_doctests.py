@@ -1,4 +1,4 @@
-"""The examples in the docstrings of the SPARQL modules run and say what they show."""
+"""The examples in the docstrings run and say what they show."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ MODULES = [
     "iokg.sparql.executor",
     "iokg.api.errors",
     "iokg.api.app",
+    "iokg.vocab",
+    "iokg.settings",
+    "iokg.store",
+    "iokg.queries",
+    "iokg.techniques",
+    "iokg.ingest.records",
+    "iokg.ingest.rdf",
 ]
 
 
