@@ -77,3 +77,15 @@ def lookups_store_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("lookups") / "store"
     build(FIXTURES / "lookups", path)
     return path
+
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def data_store(tmp_path_factory) -> Path:
+    """The store built from the curated data/ (the same build `iokg build` runs)."""
+    store = tmp_path_factory.mktemp("data-store") / "store"
+    build(DATA, store)
+    return store
