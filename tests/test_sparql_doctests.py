@@ -14,6 +14,7 @@ MODULES = [
     "iokg.sparql.executor",
     "iokg.api.errors",
     "iokg.api.app",
+    "iokg.sparql.tables",
 ]
 
 
