@@ -90,7 +90,7 @@ def query_page(request: Request) -> HTMLResponse:
     settings = request.app.state.settings
     examples = load_queries()
     params = request.query_params
-    query = params.get("query", "")
+    query = params.get("query", "").replace("\r\n", "\n")  # forms send CRLF
     example_name = params.get("example")
     context: dict[str, Any] = {
         "examples": list(examples.values()),
