@@ -89,7 +89,8 @@ def result_table(result: Serialized) -> ResultTable:
         rows = [
             (term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)) for t in triples
         ]
-        return ResultTable("graph", ("subject", "predicate", "object"), rows, None, result.truncated)
+        columns = ("subject", "predicate", "object")
+        return ResultTable("graph", columns, rows, None, result.truncated)
     data = json.loads(result.body)
     if result.kind == "boolean" or "boolean" in data:
         return ResultTable("boolean", boolean=bool(data["boolean"]), truncated=result.truncated)

@@ -105,7 +105,8 @@ def query_page(request: Request) -> HTMLResponse:
     if query.strip():
         context["ran"] = True
         try:
-            protocol.check_size(len(request.scope.get("query_string", b"")), settings.max_request_bytes)
+            size = len(request.scope.get("query_string", b""))
+            protocol.check_size(size, settings.max_request_bytes)
             table = run_query(request.app.state.executor, query)
             context["table"] = table
             context["downloads"] = download_links(request, query, table.kind)
