@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from browser import chromium, new_page, page  # noqa: E402, F401  (browser test fixtures)
 from iokg.build import build  # noqa: E402
 from sparql_server import build_big_store, build_store, running_server  # noqa: E402
 

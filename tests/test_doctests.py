@@ -21,6 +21,7 @@ MODULES = [
     "iokg.techniques",
     "iokg.ingest.records",
     "iokg.ingest.rdf",
+    "iokg.sparql.tables",
 ]
 
 

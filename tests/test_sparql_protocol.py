@@ -165,6 +165,68 @@ def test_csv_results(server):
 
 
 @pytest.mark.parametrize(
+    ("name", "media_type", "fmt"),
+    [
+        ("csv", "text/csv", ox.QueryResultsFormat.CSV),
+        ("json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("tsv", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
+        ("xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+    ],
+)
+def test_format_parameter_names_the_results_format_over_accept(server, name, media_type, fmt):
+    r = httpx.get(
+        server.sparql,
+        params={"query": SELECT_ALL, "format": name},
+        headers={"Accept": "application/sparql-results+xml;q=0.1, text/turtle"},
+    )
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media_type
+    if fmt == ox.QueryResultsFormat.CSV:
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert {(row["s"], row["o"]) for row in rows} == ALL_PAIRS
+    else:
+        assert pairs_from_solutions(ox.parse_query_results(r.content, fmt)) == ALL_PAIRS
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type", "rdflib_format"),
+    [
+        ("turtle", "text/turtle", "turtle"),
+        ("ntriples", "application/n-triples", "nt"),
+        ("json", "application/ld+json", "json-ld"),
+        ("xml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_format_parameter_names_the_graph_format(server, name, media_type, rdflib_format):
+    r = httpx.get(server.sparql, params={"query": CONSTRUCT_ALL, "format": name})
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media_type
+    graph = rdflib.Graph().parse(data=r.content, format=rdflib_format)
+    assert {(str(s), str(o)) for s, _, o in graph} == ALL_PAIRS
+
+
+def test_format_parameter_in_a_form_post(server):
+    r = httpx.post(server.sparql, data={"query": SELECT_ALL, "format": "csv"})
+    assert r.headers["content-type"].split(";")[0] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {(row["s"], row["o"]) for row in rows} == ALL_PAIRS
+
+
+def test_format_that_cannot_carry_the_result_is_406(server):
+    r = httpx.get(server.sparql, params={"query": CONSTRUCT_ALL, "format": "csv"})
+    error_of(r, 406, "not_acceptable")
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL, "format": "turtle"})
+    error_of(r, 406, "not_acceptable")
+
+
+@pytest.mark.parametrize("params", [{"format": "yaml"}, {"format": ["csv", "json"]}])
+def test_unknown_or_repeated_format_is_400(server, params):
+    r = httpx.get(server.sparql, params={"query": SELECT_ALL, **params})
+    error = error_of(r, 400, "invalid_request")
+    assert "format" in error["message"]
+
+
+@pytest.mark.parametrize(
     ("accept", "fmt"),
     [
         ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
@@ -438,20 +500,22 @@ class FormFinder(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-def test_bare_get_from_a_browser_gives_a_query_form(server):
+def test_bare_get_from_a_browser_goes_to_the_query_page(server):
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     r = httpx.get(server.sparql, headers={"Accept": accept})
+    assert r.status_code == 303
+    assert r.headers["location"] == server.url + "/query"
+    assert "Accept" in r.headers["vary"]
+    r = httpx.get(server.sparql, headers={"Accept": accept}, follow_redirects=True)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     finder = FormFinder()
     finder.feed(r.text)
     tags = dict(finder.tags)
-    assert tags["form"]["action"] == "sparql"
+    assert tags["form"]["action"] == server.url + "/query"
     assert tags["textarea"]["name"] == "query"
-    assert not [a for _, a in finder.tags if str(a.get("src", "")).startswith("http")]
-    # the form submits a GET the endpoint answers
-    r = httpx.get(server.sparql, params={"query": SELECT_ALL}, headers={"Accept": accept})
-    assert pairs_from_json(r) == ALL_PAIRS
+    loaded = [a.get("src") or a["href"] for t, a in finder.tags if t in ("script", "link")]
+    assert loaded and all(url.startswith(server.url + "/static/") for url in loaded)
 
 
 def test_health_answers(server):

@@ -14,11 +14,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from iokg import __version__
 from iokg.api.errors import install_error_handlers
-from iokg.api.routers import health, lookups, sparql
+from iokg.api.routers import health, lookups, pages, sparql
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
 from iokg.store import EmbeddedStore
@@ -27,7 +28,7 @@ log = logging.getLogger("iokg.api")
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The whole HTTP API over ``settings.store``. Query workers start with the app's lifespan
+    """The whole HTTP API and the web pages over ``settings.store``. Query workers start with the app's lifespan
     and stop with it; ``app.state.executor`` is the `QueryExecutor` routes share."""
     executor = QueryExecutor.from_settings(settings)
 
@@ -58,6 +59,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
     return app
 
 

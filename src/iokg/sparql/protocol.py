@@ -181,6 +181,32 @@ def choose_formats(accept: str | None) -> Formats:
     return Formats(results.serves if results else None, graph.serves if graph else None)
 
 
+#: The ``format`` parameter (not part of the protocol): a format chosen by name, for links and
+#: downloads where no Accept header can be set. It overrides Accept. A name that cannot carry
+#: the query's result (``csv`` for a CONSTRUCT) gives 406.
+FORMAT_NAMES: dict[str, Formats] = {
+    "json": Formats("application/sparql-results+json", "application/ld+json"),
+    "xml": Formats("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": Formats("text/csv", None),
+    "tsv": Formats("text/tab-separated-values", None),
+    "turtle": Formats(None, "text/turtle"),
+    "ntriples": Formats(None, "application/n-triples"),
+}
+
+
+def request_formats(format_name: str | None, accept: str | None) -> Formats:
+    """The formats named by a ``format`` parameter, else those negotiated from ``accept``.
+
+    >>> request_formats("csv", "application/json")
+    Formats(results='text/csv', graph=None)
+    >>> request_formats(None, "text/csv").results
+    'text/csv'
+    """
+    if format_name is not None:
+        return FORMAT_NAMES[format_name]
+    return choose_formats(accept)
+
+
 def not_acceptable_message(form: QueryForm) -> str:
     offers = GRAPH_OFFERS if form.gives_graph else RESULTS_OFFERS
     names = ", ".join(dict.fromkeys(o.serves for o in offers))
@@ -198,10 +224,12 @@ DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 @dataclass(frozen=True)
 class SparqlRequest:
     """A protocol request: the query (None for a bare GET, which asks for the service
-    description) and the dataset given by ``default-graph-uri`` / ``named-graph-uri``."""
+    description), the dataset given by ``default-graph-uri`` / ``named-graph-uri``, and the
+    result format named by the ``format`` parameter, if any (see `FORMAT_NAMES`)."""
 
     query: str | None
     dataset: Dataset = Dataset()
+    format: str | None = None
 
 
 def check_size(size: int, max_request_bytes: int) -> None:
@@ -301,8 +329,18 @@ def _request_from(params: list[tuple[str, str]]) -> SparqlRequest:
             ox.NamedNode(iri)
         except ValueError as e:
             raise ProtocolError(f"invalid graph IRI {iri!r}: {e}") from None
+    formats = [value for name, value in params if name == "format"]
+    if len(formats) > 1:
+        raise ProtocolError(f"the `format` parameter was given {len(formats)} times; give it once")
+    if formats and formats[0] not in FORMAT_NAMES:
+        raise ProtocolError(
+            f"unknown format {formats[0]!r}; the `format` parameter takes one of: "
+            + ", ".join(FORMAT_NAMES)
+        )
     return SparqlRequest(
-        queries[0], Dataset(graphs["default-graph-uri"], graphs["named-graph-uri"])
+        queries[0],
+        Dataset(graphs["default-graph-uri"], graphs["named-graph-uri"]),
+        formats[0] if formats else None,
     )
 
 

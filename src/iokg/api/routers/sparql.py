@@ -6,10 +6,8 @@ This module only moves bytes between HTTP and those two.
 
 from __future__ import annotations
 
-from importlib import resources
-
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from iokg.sparql import protocol
@@ -20,11 +18,6 @@ router = APIRouter(tags=["sparql"])
 #: Set on a result cut at the row cap (IOKG_MAX_RESULT_ROWS).
 TRUNCATED_HEADER = "X-IOKG-Truncated"
 ROW_LIMIT_HEADER = "X-IOKG-Row-Limit"
-
-
-def query_page_html() -> str:
-    """The small HTML query form a browser gets on a bare ``GET /sparql``."""
-    return (resources.files("iokg") / "templates" / "sparql_query.html").read_text("utf-8")
 
 
 async def read_body(request: Request, max_request_bytes: int) -> bytes:
@@ -43,13 +36,14 @@ async def read_body(request: Request, max_request_bytes: int) -> bytes:
 @router.get(
     "/sparql",
     name="sparql",
-    summary="SPARQL 1.1 query (read-only); bare GET: service description or query form",
+    summary="SPARQL 1.1 query (read-only); bare GET: service description, or the query page",
     response_class=Response,
 )
 async def sparql_get(request: Request) -> Response:
     """Run the query in the ``query`` parameter (``default-graph-uri`` and
-    ``named-graph-uri`` may be repeated). Without a query: the service description, or an
-    HTML query form for a browser."""
+    ``named-graph-uri`` may be repeated; ``format`` names a result format and overrides
+    ``Accept``). Without a query: the service description, or a redirect to the query page
+    (``/query``) for a browser."""
     return await answer(request)
 
 
@@ -80,7 +74,7 @@ async def answer(request: Request) -> Response:
     accept = request.headers.get("accept")
     if parsed.query is None:
         return describe_service(request, accept)
-    formats = protocol.choose_formats(accept)
+    formats = protocol.request_formats(parsed.format, accept)
     result = await run_in_threadpool(
         executor.run,
         parsed.query,
@@ -102,8 +96,10 @@ def describe_service(request: Request, accept: str | None) -> Response:
         raise protocol.NotAcceptable(
             f"no acceptable format for the service description; try {names}"
         )
-    if offer.serves == protocol.HTML:
-        return HTMLResponse(query_page_html(), headers={"Vary": "Accept"})
+    if offer.serves == protocol.HTML:  # a browser: the query page
+        return RedirectResponse(
+            request.url_for("query_page"), status_code=303, headers={"Vary": "Accept"}
+        )
     settings = request.app.state.settings
     endpoint = str(request.url).split("?", 1)[0]
     comment = (

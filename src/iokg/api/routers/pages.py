@@ -1,0 +1,153 @@
+"""The HTML pages: home (with the search form), the search stub, and the researchers' query page.
+
+Every page is server-rendered and works without JavaScript; the little script there is only
+makes the query page quicker to use. Page routes are plain ``def``: FastAPI runs them in its
+thread pool, so a query (run in a worker process by `QueryExecutor`) never blocks the event
+loop. Pages hold no SPARQL: the query page runs what the user wrote, and its examples are the
+named queries of ``queries/*.rq``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from iokg.api.errors import status_and_type
+from iokg.api.templating import render
+from iokg.errors import IokgError
+from iokg.queries import load_queries
+from iokg.sparql import protocol
+from iokg.sparql.executor import QueryExecutor
+from iokg.sparql.tables import GRAPH_MEDIA_TYPE, RESULTS_MEDIA_TYPE, ResultTable, result_table
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+#: The named query the editor starts with when none is asked for.
+FIRST_EXAMPLE = "stats"
+
+#: Download formats offered for each kind of result: (label, ``format`` value, file suffix).
+DOWNLOADS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "results": (
+        ("CSV", "csv", "csv"),
+        ("JSON", "json", "json"),
+        ("TSV", "tsv", "tsv"),
+        ("XML", "xml", "xml"),
+    ),
+    "boolean": (("JSON", "json", "json"), ("XML", "xml", "xml")),
+    "graph": (
+        ("Turtle", "turtle", "ttl"),
+        ("N-Triples", "ntriples", "nt"),
+        ("JSON-LD", "json", "jsonld"),
+        ("RDF/XML", "xml", "rdf"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PageError:
+    """An error to show in a page, in the terms of the API's one error shape."""
+
+    status: int
+    type: str
+    message: str
+    setting: str | None = None
+    value: object = None
+
+    @classmethod
+    def of(cls, error: IokgError) -> PageError:
+        status, type_ = status_and_type(error)
+        limit = getattr(error, "limit", None)
+        return cls(
+            status,
+            type_,
+            str(error),
+            getattr(limit, "setting", None),
+            getattr(limit, "value", None),
+        )
+
+
+@router.get("/", name="home")
+def home(request: Request) -> HTMLResponse:
+    """The home page: what iokg is, and the search form."""
+    return render(request, "home.html")
+
+
+@router.get("/find", name="find")
+def find(request: Request) -> HTMLResponse:
+    """Search results for ``q``. A stub until the search lookups land: it keeps the form's
+    URL stable and points to the query page meanwhile."""
+    q = request.query_params.get("q", "").strip()
+    return render(request, "find.html", {"q": q})
+
+
+@router.get("/query", name="query_page")
+def query_page(request: Request) -> HTMLResponse:
+    """The SPARQL query page. ``?query=`` runs the query and shows its result as a table;
+    ``?example=NAME`` loads the named query NAME into the editor without running it."""
+    settings = request.app.state.settings
+    examples = load_queries()
+    params = request.query_params
+    query = params.get("query", "").replace("\r\n", "\n")  # forms send CRLF
+    example_name = params.get("example")
+    context: dict[str, Any] = {
+        "examples": list(examples.values()),
+        "settings": settings,
+        "ran": False,
+        "table": None,
+        "error": None,
+        "downloads": [],
+        "example": None,
+    }
+    status = 200
+    if query.strip():
+        context["ran"] = True
+        try:
+            size = len(request.scope.get("query_string", b""))
+            protocol.check_size(size, settings.max_request_bytes)
+            table = run_query(request.app.state.executor, query)
+            context["table"] = table
+            context["downloads"] = download_links(request, query, table.kind)
+        except IokgError as e:
+            context["error"] = PageError.of(e)
+            status = context["error"].status
+    elif example_name is not None:
+        named = examples.get(example_name)
+        if named is None:
+            context["error"] = PageError(
+                404, "not_found", f"no example query named '{example_name}'; known: "
+                + ", ".join(examples)
+            )
+            status = 404
+        else:
+            query = named.text
+            context["example"] = named
+    else:
+        first = examples.get(FIRST_EXAMPLE) or next(iter(examples.values()), None)
+        query = first.text if first else ""
+    context["query"] = query
+    return render(request, "query.html", context, status_code=status)
+
+
+def run_query(executor: QueryExecutor, query: str) -> ResultTable:
+    """Run a user's query through the executor (same limits as /sparql) as a table."""
+    result = executor.run(
+        query, results_media_type=RESULTS_MEDIA_TYPE, graph_media_type=GRAPH_MEDIA_TYPE
+    )
+    return result_table(result)
+
+
+def download_links(request: Request, query: str, kind: str) -> list[dict[str, str]]:
+    """Links to the same query on ``/sparql`` with a ``format`` parameter, one per format."""
+    endpoint = request.url_for("sparql")
+    return [
+        {
+            "label": label,
+            "href": str(endpoint.include_query_params(query=query, format=name)),
+            "filename": f"iokg-results.{suffix}",
+        }
+        for label, name, suffix in DOWNLOADS[kind]
+    ]
+

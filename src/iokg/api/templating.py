@@ -1,0 +1,64 @@
+"""How HTML pages are rendered: the Jinja2 templates of ``iokg/templates``, the site navigation,
+and the headers every page carries.
+
+Pages extend ``base.html`` (site header, navigation, footer, skip link) and fill its blocks:
+``title``, ``description``, ``head``, ``content`` and ``scripts``. Autoescaping is on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.routing import NoMatchFound
+
+#: The site navigation: (label, route name). ``/docs`` is FastAPI's OpenAPI page.
+NAV: tuple[tuple[str, str], ...] = (
+    ("Search", "home"),
+    ("Query", "query_page"),
+    ("API docs", "swagger_ui_html"),
+)
+
+#: Pages load nothing from anywhere but this server.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+environment = Environment(
+    loader=PackageLoader("iokg", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=environment)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """``template`` rendered with ``context`` plus ``request`` and ``nav`` (a list of
+    ``(label, url, is_current)``), with the pages' security headers."""
+    route = request.scope.get("route")
+    values = {"nav": navigation(request, getattr(route, "name", None)), **(context or {})}
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def navigation(request: Request, current: str | None) -> list[tuple[str, str, bool]]:
+    """The `NAV` entries this app has, as ``(label, url, is_current)``."""
+    entries = []
+    for label, name in NAV:
+        try:
+            url = str(request.url_for(name))
+        except NoMatchFound:
+            continue
+        entries.append((label, url, name == current))
+    return entries

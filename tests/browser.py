@@ -1,0 +1,130 @@
+"""Browser tests in real headless Chromium: Debian's ``chromium`` driven by Playwright.
+
+Fixtures (registered for every test by ``conftest.py``):
+
+- ``chromium`` (session): a Playwright ``Browser``. The executable is ``$IOKG_CHROMIUM``
+  (default ``/usr/bin/chromium``; ``scripts/install-browser.sh`` installs it). A missing
+  browser **fails** the test with a message saying so; it never skips.
+- ``page``: a fresh ``Page`` in its own context (desktop viewport, downloads accepted) that
+  may only reach 127.0.0.1 / localhost: any other request is aborted, and the test fails at
+  teardown naming it. A screenshot of its last state is saved as ``last-<test name>.png``.
+- ``new_page(**context_options)``: more pages, e.g. ``new_page(java_script_enabled=False)``
+  or ``new_page(viewport={"width": 375, "height": 800})``, with the same guard.
+
+`screenshot(page, name)` saves a full-page PNG to the artifacts folder: ``$IOKG_TEST_ARTIFACTS``,
+default ``test-artifacts/`` at the top of the checkout (gitignored). Mark browser tests with
+``@pytest.mark.browser``. Playwright never downloads a browser here (no ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Chromium flags: headless, no sandbox (containers, root), and nothing that phones home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+DESKTOP = {"width": 1280, "height": 900}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def chromium_path() -> Path:
+    return Path(os.environ.get("IOKG_CHROMIUM", "/usr/bin/chromium"))
+
+
+def artifacts_dir() -> Path:
+    folder = Path(os.environ.get("IOKG_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot of ``page`` (the whole page, or the viewport) as
+    ``<artifacts>/<name>.png``."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+    path = artifacts_dir() / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Headless Chromium, shared by the session's browser tests."""
+    path = chromium_path()
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(
+            f"no Chromium executable at {path}: run scripts/install-browser.sh "
+            "(installs Debian's chromium) or point IOKG_CHROMIUM at one",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -e '.[test]'", pytrace=False)
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(path), headless=True, args=CHROMIUM_ARGS
+            )
+        except Exception as e:
+            pytest.fail(f"Chromium at {path} did not start: {e}", pytrace=False)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, request) -> Iterator[Callable[..., object]]:
+    """A factory of pages, each in its own context; all are closed after the test."""
+    contexts = []
+    blocked: list[str] = []
+
+    def guard(route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    def make(**options: object):
+        options.setdefault("viewport", DESKTOP)
+        options.setdefault("accept_downloads", True)
+        context = chromium.new_context(**options)
+        context.route("**/*", guard)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+    if blocked:
+        pytest.fail(f"the page tried to reach outside this machine: {blocked}", pytrace=False)
+
+
+@pytest.fixture
+def page(new_page, request) -> Iterator[object]:
+    """A desktop-sized page; its last state (the viewport) is saved as a screenshot."""
+    p = new_page()
+    yield p
+    try:
+        screenshot(p, "last-" + request.node.name, full_page=False)
+    except Exception:  # a closed page has nothing to show
+        pass
