@@ -14,7 +14,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 from starlette.concurrency import run_in_threadpool
 
 from iokg import __version__
@@ -51,6 +54,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="A knowledge graph of influence operations, with the sources behind every statement.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets: no CDN, works offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.executor = executor
@@ -61,6 +66,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(lookups.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
+    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """The interactive OpenAPI page, with Swagger UI's files served by this app."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title="iokg API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png")
+
     return app
 
 
