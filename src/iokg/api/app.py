@@ -66,16 +66,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(lookups.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
-    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
         """The interactive OpenAPI page, with Swagger UI's files served by this app."""
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json", title="iokg API",
-            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png")
+            swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/swagger-ui/favicon-32x32.png")
 
     return app
 
