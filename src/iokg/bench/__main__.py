@@ -99,7 +99,7 @@ async def run_workloads(workloads: list[Workload], store: Path, log_dir: Path, *
         for w in workloads:
             rows = await check_agreement(w, iokg, oxigraph)
             say(f"  {w.name}: {w.description}; {len(w.params)} values; "
-                f"same row counts on both for the first {len(rows)}: {rows}")
+                f"both servers agree on the first {len(rows)}, rows: {rows}")
         for w in workloads:
             for c in concurrencies:
                 cell = await measure(w, iokg, oxigraph, concurrency=c, max_requests=max_requests,

@@ -99,7 +99,8 @@ def _client(server: Server, concurrency: int) -> httpx.AsyncClient:
 
 
 async def check_agreement(workload: Workload, iokg: Server, oxigraph: Server, values: int = 8) -> list[int]:
-    """Row counts for the first ``values`` values; `Mismatch` unless both servers agree on each."""
+    """Row counts for the first ``values`` values; `Mismatch` unless both servers agree on each
+    (on the solutions themselves where the workload can compare them)."""
     counts = []
     async with _client(iokg, 1) as ic, _client(oxigraph, 1) as oc:
         for value in workload.params[:values]:
@@ -111,6 +112,8 @@ async def check_agreement(workload: Workload, iokg: Server, oxigraph: Server, va
             rows_i, rows_o = workload.iokg_rows(a.content), workload.oxigraph_rows(b.content)
             if rows_i != rows_o:
                 raise Mismatch(f"{workload.name} {value}: iokg returned {rows_i} rows, oxigraph {rows_o}")
+            if workload.same_answer is not None and not workload.same_answer(a.content, b.content):
+                raise Mismatch(f"{workload.name} {value}: same row count ({rows_i}) but different solutions")
             counts.append(rows_i)
     return counts
 
