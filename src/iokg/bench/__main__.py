@@ -53,7 +53,8 @@ def machine() -> str:
     except (OSError, IndexError, subprocess.SubprocessError):
         pass
     return (f"{os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), {mem}; {platform.platform()}; "
-            f"Python {platform.python_version()}; pyoxigraph {pyoxigraph.__version__}; {oxigraph_version()}")
+            f"Python {platform.python_version()}; pyoxigraph {pyoxigraph.__version__}; {oxigraph_version()}; "
+            f"load average {os.getloadavg()[0]:.1f}")
 
 
 def _ms(x: float) -> str:
@@ -134,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(table(cells))
         print()
-        print(f"total {time.perf_counter() - started:.0f} s")
+        print(f"total {time.perf_counter() - started:.0f} s; load average now {os.getloadavg()[0]:.1f} "
+              f"(other processes on this machine share its cores)")
     finally:
         if args.keep:
             print(f"kept {workdir}")
