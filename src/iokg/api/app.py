@@ -68,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, name="swagger_ui_html")
     def api_docs() -> HTMLResponse:
         """The interactive OpenAPI page, with Swagger UI's files served by this app."""
         return get_swagger_ui_html(
