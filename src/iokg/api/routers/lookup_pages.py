@@ -111,13 +111,15 @@ def entity_attribution_svg(request: Request, id: str) -> Response:
 @router.get("/s/{id}", name="source_page")
 def source_page(request: Request, id: str) -> HTMLResponse:
     """A source: metadata, derivation both ways, and every claim it makes with its stance."""
+    store = _graph(request)
     try:
-        view = provenance.source(_graph(request), id)
+        view = provenance.source(store, id)
     except EntityNotFound as e:
         return _not_found(request, e, "source")
     by_stance = [(stance, heading, [c for c in view.claims if c.assertion.stance == stance])
                  for stance, heading in presentation.STANCES]
-    return render(request, "source.html", {"source": view, "by_stance": [b for b in by_stance if b[2]]})
+    return render(request, "source.html", {"source": view, "by_stance": [b for b in by_stance if b[2]],
+                                           "sources": _source_names(store)})
 
 
 @router.get("/c/{id}", name="claim_page")
