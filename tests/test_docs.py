@@ -84,3 +84,13 @@ def test_architecture_page_names_real_modules():
         except ModuleNotFoundError:
             parent, _, attr = name.rpartition(".")
             assert hasattr(importlib.import_module(parent), attr), name
+
+
+def test_journalist_guide_images_exist_and_are_small():
+    text = (DOCS / "journalist-guide.md").read_text()
+    images = re.findall(r"!\[[^\]]+\]\((img/[^)]+\.png)\)", text)
+    assert len(images) >= 8
+    for image in images:
+        path = DOCS / image
+        assert path.is_file(), image
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size < 400_000, image

@@ -2,7 +2,9 @@
 and the headers every page carries.
 
 Pages extend ``base.html`` (site header, navigation, footer, skip link) and fill its blocks:
-``title``, ``description``, ``head``, ``content`` and ``scripts``. Autoescaping is on.
+``title``, ``description``, ``head``, ``content`` and ``scripts``. Autoescaping is on. The helpers
+of `iokg.api.presentation` that templates use (``short_source``, ``evidence_label``, ...) are
+globals of the environment.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.routing import NoMatchFound
+
+from iokg.api import presentation
 
 #: The site navigation: (label, route name). ``/docs`` is FastAPI's OpenAPI page.
 NAV: tuple[tuple[str, str], ...] = (
@@ -34,6 +38,15 @@ environment = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+)
+environment.globals.update(
+    STANCES=presentation.STANCES,
+    STANCE_LABELS=presentation.STANCE_LABELS,
+    short_source=presentation.short_source,
+    evidence_label=presentation.evidence_label,
+    type_label=presentation.entity_type_label,
+    technique_parts=presentation.technique_parts,
+    all_assertions=presentation.all_assertions,
 )
 templates = Jinja2Templates(env=environment)
 

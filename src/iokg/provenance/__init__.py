@@ -8,13 +8,13 @@ search, a malformed date) raise `iokg.errors.InvalidQuery`.
 """
 
 from iokg.provenance.attribution import attribution
-from iokg.provenance.lookups import claim, entity, search, source
+from iokg.provenance.lookups import claim, entity, search, source, sources
 from iokg.provenance.models import (AliasView, AssertionView, AttributionView, Chain, ClaimSummary, ClaimView,
                                     Corroboration, EntityView, Hop, LikelihoodBand, PredicateRef, Ref,
                                     SearchHit, SearchResults, SourceClaim, SourceRef, SourceView, StanceGroups)
 
 __all__ = [
-    "search", "entity", "claim", "source", "attribution",
+    "search", "entity", "claim", "source", "sources", "attribution",
     "AliasView", "AssertionView", "AttributionView", "Chain", "ClaimSummary", "ClaimView", "Corroboration",
     "EntityView", "Hop", "LikelihoodBand", "PredicateRef", "Ref", "SearchHit", "SearchResults", "SourceClaim",
     "SourceRef", "SourceView", "StanceGroups",

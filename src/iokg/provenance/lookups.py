@@ -9,7 +9,7 @@ from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance import corroboration
 from iokg.provenance import rows as r
 from iokg.provenance.models import (AliasView, ClaimView, EntityView, SearchHit, SearchResults, SourceClaim,
-                                    SourceView)
+                                    SourceRef, SourceView)
 from iokg.queries import get_query
 
 MAX_QUERY_CHARS = 200
@@ -122,6 +122,12 @@ def claim(store, id: str) -> ClaimView:
     if not rows:
         raise EntityNotFound(f"no claim with id '{id}'")
     return _claim_views(store, rows)[0]
+
+
+def sources(store) -> list[SourceRef]:
+    """Every source as a `SourceRef` (title, publisher, kind, date), oldest first: enough to name
+    sources known only by id, such as the primary sources of a claim's corroboration."""
+    return [r.source_ref(row) for row in r.unique_by(run(store, "sources"), "source")]
 
 
 def source(store, id: str) -> SourceView:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from iokg import provenance
 from iokg.errors import EntityNotFound
 from iokg.queries import get_query, load_queries
+from iokg.sparql.protocol import HTML, Offer, negotiate
 
 router = APIRouter(tags=["lookups"])
 
@@ -109,16 +110,26 @@ def run_query(request: Request, name: str):
                      truncated=len(rows) > MAX_QUERY_ROWS)
 
 
+#: What an IRI dereferences to: kind -> (JSON lookup route, HTML page route).
+DEREFERENCE = {"entity": ("lookup_entity", "entity_page"), "source": ("lookup_source", "source_page"),
+               "claim": ("lookup_claim", "claim_page"), "assertion": ("lookup_claim", "claim_page")}
+#: JSON first: a client that accepts both equally (``*/*``, no Accept) gets JSON.
+_IRI_OFFERS = (Offer("application/json", "application/json"), Offer(HTML, HTML))
+
+
 @router.get("/id/{kind}/{rest:path}", name="lookup_dereference", status_code=303,
-            response_class=RedirectResponse, summary="Dereference an iokg IRI to its JSON lookup",
-            responses={303: {"description": "See the lookup of the entity, source or claim."}})
+            response_class=RedirectResponse, summary="Dereference an iokg IRI to its JSON lookup (or, "
+            "for a browser, its web page)",
+            responses={303: {"description": "See the lookup of the entity, source or claim: its JSON, or its "
+                             "HTML page when the Accept header prefers text/html."}})
 def dereference(request: Request, kind: str, rest: str):
     first = rest.split("/", 1)[0]
-    route = {"entity": "lookup_entity", "source": "lookup_source", "claim": "lookup_claim",
-             "assertion": "lookup_claim"}.get(kind)
-    if route is None or not first:
+    routes = DEREFERENCE.get(kind)
+    if routes is None or not first:
         raise EntityNotFound(f"no lookup for IRIs of kind '{kind}'; known: entity, source, claim, assertion")
-    return RedirectResponse(str(request.url_for(route, id=first)), status_code=303)
+    offer = negotiate(request.headers.get("accept"), _IRI_OFFERS)
+    route = routes[1] if offer is not None and offer.serves == HTML else routes[0]
+    return RedirectResponse(str(request.url_for(route, id=first)), status_code=303, headers={"Vary": "Accept"})
 
 
 def _columns(rows: list[dict]) -> list[str]:

@@ -1,4 +1,5 @@
-"""The HTML pages: home (with the search form), the search stub, and the researchers' query page.
+"""The HTML pages: home (with the search form) and the researchers' query page. The search
+results, entity, source and claim pages are in `iokg.api.routers.lookup_pages`.
 
 Every page is server-rendered and works without JavaScript; the little script there is only
 makes the query page quicker to use. Page routes are plain ``def``: FastAPI runs them in its
@@ -73,14 +74,6 @@ class PageError:
 def home(request: Request) -> HTMLResponse:
     """The home page: what iokg is, and the search form."""
     return render(request, "home.html")
-
-
-@router.get("/find", name="find")
-def find(request: Request) -> HTMLResponse:
-    """Search results for ``q``. A stub until the search lookups land: it keeps the form's
-    URL stable and points to the query page meanwhile."""
-    q = request.query_params.get("q", "").strip()
-    return render(request, "find.html", {"q": q})
 
 
 @router.get("/query", name="query_page")

@@ -1,0 +1,351 @@
+"""The search, entity, source and claim pages as served (no browser), over a real server and the
+store built from the curated ``data/``. Pages are parsed (``html_tree``), never grepped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import httpx
+import pytest
+from html_tree import Element, parse
+from sparql_server import running_server
+
+from iokg.api import presentation
+from iokg.provenance.models import SourceView
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def site(data_store: Path):
+    with running_server(data_store) as server:
+        yield server
+
+
+def get(site, path: str, status: int = 200, **params: str) -> Element:
+    r = httpx.get(site.url + path, params=params, timeout=30)
+    assert r.status_code == status, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    return parse(r.text, site.url)
+
+
+def card(page: Element, claim_id: str) -> Element:
+    return page.find("article", id=f"claim-{claim_id}")
+
+
+def stance_items(c: Element, stance: str) -> list[Element]:
+    sections = c.find_all("section", cls=f"stance--{stance}")
+    return sections[0].find_all("li", cls="assertion") if sections else []
+
+
+# ---------------------------------------------------------------- every page
+
+PAGES = ["/find?q=dragonbridge", "/e/spamouflage", "/e/spicypanda", "/e/spamouflage?as_of=2020-06-01",
+         "/e/facebook", "/s/dhs-2023-spicypanda", "/s/wikipedia-spamouflage-2024",
+         "/c/spicypanda--attributedTo--cicc", "/c/spamouflage--attributedTo--prc-government"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_semantic_and_obey_the_csp(site, path):
+    r = httpx.get(site.url + path, timeout=30)
+    assert r.status_code == 200
+    page = parse(r.text, site.url)
+    assert page.find("html").attrs["lang"] == "en"
+    for landmark in ("header", "nav", "main", "footer"):
+        assert page.find_all(landmark), landmark
+    assert page.find_all("a")[0].attrs["href"] == "#main"
+    levels = [int(e.tag[1]) for e in page.iter() if len(e.tag) == 2 and e.tag[0] == "h" and e.tag[1].isdigit()]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    labelled = {e.attrs["for"] for e in page.find_all("label")}
+    assert all(f.attrs["id"] in labelled for f in page.find_all("input"))
+    # nothing inline that the Content-Security-Policy would block, nothing from elsewhere
+    for e in page.iter():
+        assert "style" not in e.attrs, e.tag
+        assert not any(name.startswith("on") for name in e.attrs), e.tag
+        if e.tag == "script":
+            assert e.attrs.get("src", "").startswith("/static/")
+        if e.tag in ("link", "img", "script") and (e.attrs.get("src") or e.attrs.get("href")):
+            assert (e.attrs.get("src") or e.attrs.get("href")).startswith("/"), e.attrs
+    assert not page.find_all("style")
+
+
+# ---------------------------------------------------------------- search
+
+def test_search_finds_an_alias_and_says_which(site):
+    page = get(site, "/find", q="dragonbridge")
+    hits = page.find("ol", cls="hits").find_all("li", cls="hit")
+    first = hits[0]
+    assert first.find("a").attrs["href"] == "/e/spamouflage"
+    assert first.find("a").text() == "Spamouflage"
+    assert first.find(cls="hit__type").text() == "campaign"
+    assert first.find(cls="hit__matched").text() == "Matched the alias DRAGONBRIDGE → Spamouflage"
+    sources = [h for h in hits if "hit--source" in h.classes]
+    assert sources[0].find("a").attrs["href"] == "/s/mandiant-2022-10-26-dragonbridge-midterms"
+    assert sources[0].find(cls="hit__type").text() == "source · research report"
+
+
+@pytest.mark.parametrize("q", ["STORM 1376", "storm 1376", "Spamouflage Dragon"])
+def test_search_ignores_case(site, q):
+    page = get(site, "/find", q=q)
+    assert page.find("ol", cls="hits").find("a").attrs["href"] == "/e/spamouflage"
+
+
+def test_search_with_no_hits_or_a_bad_query(site):
+    assert "Nothing matches" in get(site, "/find", q="zzzz-no-such-thing").find(id="no-results").text()
+    page = get(site, "/find", 400, q="x" * 201)
+    assert "too long" in page.find(id="search-error").text()
+    page = get(site, "/find")
+    assert not page.find_all("ol", cls="hits") and page.find("input", id="q")
+
+
+# ---------------------------------------------------------------- entity
+
+def test_entity_summary_and_aliases_with_their_sources(site):
+    page = get(site, "/e/spamouflage")
+    assert page.find("h1").text() == "Spamouflage"
+    assert page.find(cls="page-kind").text() == "Campaign"
+    assert "long-running network" in page.find(id="entity-description").text()
+    aliases = {a.find("dt").text(): a.find("dd") for a in page.find_all(cls="alias")}
+    assert {"DRAGONBRIDGE", "Spamouflage Dragon", "Storm 1376"} <= set(aliases)
+    assert "/s/mandiant-2022-10-26-dragonbridge-midterms" in aliases["DRAGONBRIDGE"].links()
+
+
+def test_entity_groups_claims_attributions_first(site):
+    page = get(site, "/e/spamouflage")
+    order = [s.find("h2").attrs["id"] for s in page.find_all("section", cls="claim-group")]
+    expected = [g[0] for g in presentation.CLAIM_GROUPS]
+    assert order == [g for g in expected if g in order]
+    assert order[:3] == ["attribution", "membership", "platforms"]
+    attribution = page.find("section", cls="claim-group").find_all("article", cls="claim-card")
+    assert all("--attributedTo--" in a.attrs["id"] for a in attribution)
+
+
+def test_spicypanda_cicc_card(site):
+    c = card(get(site, "/e/spicypanda"), "spicypanda--attributedTo--cicc")
+    assert c.find("h3").text() == "SPICYPANDA is attributed to Chongqing International Communications Center"
+    assert c.find("h3").find("a").attrs["href"] == "/c/spicypanda--attributedTo--cicc"
+    (item,) = stance_items(c, "supports")
+    assert item.find(cls="stance-badge").text() == "Supports"
+    assert item.find("time").attrs["datetime"] == "2023-04-27"
+    title = item.find("a", href="/s/dhs-2023-spicypanda")
+    assert title.text().startswith("China: Municipal Government Publishing Anti-US")
+    assert "US Department of Homeland Security" in item.find(cls="publisher").text()
+    assert item.find("q", cls="confidence").text() == "very likely"
+    assert item.find(cls="icd").text() == "very likely"
+    facts = {d.find("dt").text(): d.find("dd").text() for d in item.find("dl", cls="facts").find_all("div")}
+    assert facts["ICD 203 band"] == "very likely (6 of 7)"
+    assert facts["Evidence"] == "organizational link"
+    assert item.find("blockquote").text() == ("is very likely directing a cluster of English-language, "
+                                              "coordinated inauthentic Twitter accounts")
+    assert item.find("figcaption").text() == "— p. 1, key judgment"
+    corroboration = c.find(cls="corroboration")
+    assert corroboration.find(cls="independent").text() == "1 independent source"
+    assert corroboration.find(cls="primaries").links() == ["/s/dhs-2023-spicypanda"]
+
+
+def test_contested_card_shows_disputing_and_denying_sources(site):
+    c = card(get(site, "/e/spamouflage"), "spamouflage--attributedTo--prc-government")
+    assert "claim-card--contested" in c.classes
+    disputes, denies = stance_items(c, "disputes"), stance_items(c, "denies")
+    assert [d.find("a").attrs["href"] for d in disputes] == ["/s/graphika-2019-09-cross-platform-spam"]
+    assert [d.find("a").attrs["href"] for d in denies] == ["/s/liu-pengyu-2023-statement"]
+    assert "no factual evidence" in denies[0].find("blockquote").text()
+    assert {i.find("a").attrs["href"] for i in stance_items(c, "inconclusive")} == {
+        "/s/wapo-2020-08-12", "/s/dhs-2023-spicypanda"}
+    assert len(stance_items(c, "supports")) == 5
+    text = c.find(cls="corroboration").text()
+    assert "5 sources support this" in text and "2 sources dispute or deny it" in text
+    # the primary sources are named, not just counted
+    assert len(c.find(cls="primaries").find_all("a")) == 8
+
+
+def test_techniques_show_disarm_ids_and_names(site):
+    page = get(site, "/e/spamouflage")
+    section = page.find("h2", id="techniques").parent
+    techniques = {t.find("code").text(): t.text() for t in section.find_all(cls="technique")}
+    assert techniques["T0049.004"] == "T0049.004 Utilise Spamoflauge"
+    assert len(techniques) == 19
+
+
+def test_timeline_is_ordered_and_stances_are_words(site):
+    page = get(site, "/e/spamouflage")
+    section = page.find("h2", id="timeline").parent
+    entries = section.find_all("li", cls="timeline__entry")
+    assert len(entries) > 100
+    starts = []
+    for e in entries:
+        date = e.find("time").attrs["datetime"]
+        starts.append(dt.date.fromisoformat((date + "-01-01")[:10]) if len(date) < 10 else dt.date.fromisoformat(date))
+        assert e.find(cls="stance-badge").text() in {"Supports", "Disputes", "Denies", "Inconclusive"}
+    assert starts == sorted(starts)
+    years = [h.text() for h in section.find_all("h3")]
+    assert years == sorted(years) and years[0] == "2019"
+
+
+def test_entity_svg_draws_the_chains(site):
+    page = get(site, "/e/spicypanda")
+    svg = page.find("svg", cls="chain-svg")
+    assert svg.attrs["role"] == "img"
+    assert page.find("title", id="chain-title").text() == "Attribution chains from SPICYPANDA"
+    assert "SPICYPANDA is attributed to (1 source) Chongqing" in page.find("desc", id="chain-desc").text()
+    nodes = [g.attrs["data-entity"] for g in svg.find_all("g", cls="node")]
+    assert nodes[:3] == ["spicypanda", "cicc", "chongqing-municipal-government"]
+    assert {"spamouflage", "mps", "mps-912-group", "prc-government", "prc-law-enforcement"} <= set(nodes)
+    hops = {g.attrs["data-claim"]: g for g in svg.find_all("g", cls="hop")}
+    first = hops["spicypanda--attributedTo--cicc"]
+    assert first.find("text").text() == "is attributed to — 1 source: US DHS 2023"
+    assert "hop--supported" in first.classes and "stroke-dasharray" not in first.find("path").attrs
+    contested = hops["spamouflage--attributedTo--prc-government"]
+    assert "hop--contested" in contested.classes and contested.find("path").attrs["stroke-dasharray"]
+    labels = [t.text() for t in contested.find_all("text")]
+    assert labels[0].startswith("is attributed to — 5 sources: Rolling Stone 2023")
+    assert labels[1].startswith("CONTESTED — disputed by Graphika 2019; denied by")
+    # and the chains in words, with links
+    words = page.find("ol", cls="chain-list").find_all("li")
+    assert len(words) == 6 and "/c/spicypanda--attributedTo--cicc" in words[0].links()
+
+
+def test_as_of_redraws_what_was_known_then(site):
+    full = get(site, "/e/spamouflage").find("svg", cls="chain-svg")
+    assert any("Rolling Stone" in t.text() for t in full.find_all("text"))
+    page = get(site, "/e/spamouflage", as_of="2020-06-01")
+    assert page.find("h2", id="attribution-chains").text() == "Attribution chains: what was known as of 2020-06-01"
+    assert page.find("input", id="as_of").attrs["value"] == "2020-06-01"
+    svg = page.find("svg", cls="chain-svg")
+    hops = {g.attrs["data-claim"]: g for g in svg.find_all("g", cls="hop")}
+    assert set(hops) == {"spamouflage--attributedTo--amateurs-or-private-firm",
+                         "spamouflage--attributedTo--prc-government"}
+    early = hops["spamouflage--attributedTo--prc-government"]
+    assert "hop--unsupported" in early.classes
+    assert [t.text() for t in early.find_all("text")] == [
+        "is attributed to — NOT SUPPORTED: no source supports this", "CONTESTED — disputed by Graphika 2019"]
+    assert not any(y in t.text() for t in svg.find_all("text") for y in ("2021", "2022", "2023", "2024"))
+    assert page.find("a", href="/e/spamouflage/attribution.svg?as_of=2020-06-01")
+
+
+def test_as_of_malformed_is_400_and_shows_all_dates(site):
+    page = get(site, "/e/spamouflage", 400, as_of="June 2020")
+    assert "YYYY-MM-DD" in page.find(id="as-of-error").text()
+    assert page.find("svg", cls="chain-svg")
+
+
+def test_entities_without_chains(site):
+    page = get(site, "/e/facebook")
+    assert page.find("h1").text() == "Facebook"
+    assert not page.find_all("svg")
+    assert page.find_all("article", cls="claim-card")
+
+
+def test_attribution_svg_file(site):
+    r = httpx.get(site.url + "/e/spicypanda/attribution.svg", timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(r.text)
+    assert root.tag == SVG_NS + "svg"
+    assert root.find(SVG_NS + "title").text == "Attribution chains from SPICYPANDA"
+    r = httpx.get(site.url + "/e/facebook/attribution.svg", timeout=30)
+    assert r.status_code == 200 and "cluster or campaign" in ET.fromstring(r.text).find(SVG_NS + "text").text
+    assert httpx.get(site.url + "/e/spicypanda/attribution.svg", params={"as_of": "nope"}).status_code == 400
+
+
+# ---------------------------------------------------------------- source
+
+def test_source_page_metadata_and_claims_by_stance(site):
+    page = get(site, "/s/dhs-2023-spicypanda")
+    assert page.find("h1").text().startswith("China: Municipal Government Publishing")
+    meta = {d.find("dt").text(): d.find("dd").text() for d in page.find(id="source-metadata").find_all("div")}
+    assert meta["Kind"] == "government report"
+    assert meta["SHA-256"] == "f6c33e36724096457ef3f000f458f5b50278da1c421dbed5b85d0567944a345e"
+    assert meta["File size"] == "1,288,068 bytes"
+    assert meta["Pages"] == "7"
+    assert meta["Handling marking"] == "U//FOUO"
+    assert meta["Date"] == "2023-04-27"
+    supports = page.find("section", cls="stance--supports")
+    assert "/c/spicypanda--attributedTo--cicc" in supports.links()
+    inconclusive = page.find("section", cls="stance--inconclusive")
+    assert "/c/spamouflage--attributedTo--prc-government" in inconclusive.links()
+    assert "counts as a primary source" in page.find("h2", id="derives-from").parent.text()
+
+
+def test_source_page_derivation_both_ways(site):
+    page = get(site, "/s/cnn-2023-11-13")
+    derives = page.find("h2", id="derives-from").parent.links()
+    relayed = page.find("h2", id="relayed-by").parent.links()
+    assert len(derives) == 5 and all(link.startswith("/s/") for link in derives)
+    assert "/s/outlet-2023-cnn-investigation-summary" in relayed
+    meta = {d.find("dt").text(): d.find("dd").text() for d in page.find(id="source-metadata").find_all("div")}
+    assert meta["Authors"].startswith("Donie O'Sullivan, Curt Devine")
+
+
+# ---------------------------------------------------------------- claim
+
+def test_claim_page_card_and_cite_block(site):
+    page = get(site, "/c/spicypanda--attributedTo--cicc")
+    assert page.find("h1").text() == "SPICYPANDA is attributed to Chongqing International Communications Center"
+    assert page.find("blockquote")
+    cite = page.find("section", cls="cite")
+    assert cite.find(id="cite-iri").text() == "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc"
+    assert cite.find(id="cite-url").attrs["href"] == "/c/spicypanda--attributedTo--cicc"
+    assert cite.find(id="cite-url").text() == site.url + "/c/spicypanda--attributedTo--cicc"
+    (ref,) = cite.find("ol", cls="references").find_all("li")
+    assert ref.find("cite").text().startswith("China: Municipal Government Publishing")
+    assert ref.find("time").text() == "2023-04-27"
+    assert ref.text().startswith("US Department of Homeland Security")
+    assert "No public URL recorded" in ref.text()
+    text = cite.find("pre", id="citation-text").text()
+    assert "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc" in text
+    assert page.find("link", rel="canonical").attrs["href"].endswith("/c/spicypanda--attributedTo--cicc")
+
+
+def test_claim_references_list_authors_and_primary_sources(site):
+    cite = get(site, "/c/spamouflage--attributedTo--prc-government").find("section", cls="cite")
+    refs = cite.find("ol", cls="references").find_all("li")
+    links = [r.find("cite").find("a").attrs["href"] for r in refs]
+    assert "/s/liu-pengyu-2023-statement" in links and "/s/meta-2023-q2-threat-report" in links
+    graphika = refs[links.index("/s/graphika-2019-09-cross-platform-spam")]
+    assert graphika.text().startswith("Ben Nimmo, C. Shawn Eib")
+    assert "[disputes]" in graphika.text()
+    assert "[primary source]" in refs[links.index("/s/meta-2023-q2-threat-report")].text()
+
+
+def test_reference_text_uses_the_url():
+    s = SourceView(id="x", iri="i", title="A report.", publisher="Lab", kind="research-report",
+                   kind_label="research report", authors=["A. B", "C. D"], date="2020-01",
+                   url="https://example.org/r", derived_from=[], derivatives=[], claims=[])
+    assert presentation.reference_text(s) == "A. B, C. D (2020-01). A report. Lab. https://example.org/r"
+
+
+# ---------------------------------------------------------------- not found, IRIs
+
+@pytest.mark.parametrize("path", ["/e/nobody", "/s/nobody", "/c/nobody--x--y", "/e/dhs-2023-spicypanda",
+                                  "/e/Not-An-Id"])
+def test_unknown_ids_are_404_pages(site, path):
+    page = get(site, path, 404)
+    assert page.find("h1").text().startswith("No such")
+    assert page.find("input", id="q")
+
+
+@pytest.mark.parametrize(("iri", "page", "json"), [
+    ("/id/entity/spamouflage", "/e/spamouflage", "/entities/spamouflage"),
+    ("/id/entity/spamouflage/alias/dragonbridge", "/e/spamouflage", "/entities/spamouflage"),
+    ("/id/source/dhs-2023-spicypanda", "/s/dhs-2023-spicypanda", "/sources/dhs-2023-spicypanda"),
+    ("/id/claim/spicypanda--attributedTo--cicc", "/c/spicypanda--attributedTo--cicc",
+     "/claims/spicypanda--attributedTo--cicc"),
+    ("/id/assertion/spicypanda--attributedTo--cicc/dhs-2023-spicypanda", "/c/spicypanda--attributedTo--cicc",
+     "/claims/spicypanda--attributedTo--cicc"),
+])
+def test_iris_redirect_browsers_to_pages_and_others_to_json(site, iri, page, json):
+    for accept, target in [(BROWSER_ACCEPT, page), (None, json), ("*/*", json), ("application/json", json)]:
+        headers = {"accept": accept} if accept else {}
+        r = httpx.get(site.url + iri, headers=headers, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == site.url + target, accept
+        assert r.headers["vary"] == "Accept"
+
+
+def test_json_routes_stay_json(site):
+    r = httpx.get(site.url + "/entities/spamouflage", headers={"accept": BROWSER_ACCEPT})
+    assert r.headers["content-type"] == "application/json" and r.json()["id"] == "spamouflage"

@@ -1,0 +1,163 @@
+"""The search, entity, source and claim pages in real headless Chromium, over a real server and
+the store built from the curated ``data/``: a journalist's path from a search to a citable claim,
+the attribution cards, the chain picture and its ``as_of`` redraw, the keyboard, a phone-width
+screen, and JavaScript turned off. Screenshots go to ``test-artifacts/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import screenshot
+from sparql_server import running_server
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 812}
+CICC = "spicypanda--attributedTo--cicc"
+PRC = "spamouflage--attributedTo--prc-government"
+
+#: One page of each kind, for screenshots and the phone-width check: (name, path).
+PAGES = [
+    ("search", "/find?q=dragonbridge"),
+    ("entity", "/e/spicypanda"),
+    ("entity-campaign", "/e/spamouflage"),
+    ("source", "/s/dhs-2023-spicypanda"),
+    ("claim", f"/c/{PRC}"),
+    ("query", "/query"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(data_store: Path):
+    with running_server(data_store) as server:
+        yield server
+
+
+def shot(page, name: str) -> Path:
+    """A full-page screenshot, or the viewport's for a very long page (Chromium is slow at those)."""
+    tall = page.evaluate("() => document.documentElement.scrollHeight") > 12000
+    return screenshot(page, name, full_page=not tall)
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_from_a_search_to_a_citable_claim(page, site):
+    page.goto(site.url + "/")
+    page.fill("#q", "dragonbridge")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/find?q=dragonbridge")
+    hit = page.locator(".hit").first
+    assert hit.locator(".hit__matched").inner_text() == "Matched the alias DRAGONBRIDGE → Spamouflage"
+    screenshot(page, "journey-1-search")
+    hit.locator("a").click()
+    page.wait_for_url("**/e/spamouflage")
+    assert page.locator("h1").inner_text() == "Spamouflage"
+    card = page.locator(f"#claim-{PRC}")
+    assert card.locator(".stance--disputes li").count() == 1
+    assert card.locator(".stance--denies li").count() == 1
+    assert "2 sources dispute or deny it" in card.locator(".corroboration").inner_text()
+    shot(page, "journey-2-entity")
+    card.locator(".stance--denies li a").first.click()
+    page.wait_for_url("**/s/liu-pengyu-2023-statement")
+    assert "Liu Pengyu" in page.locator("h1").inner_text()
+    screenshot(page, "journey-3-source")
+    page.locator(f".stance--denies a[href$='/c/{PRC}']").click()
+    page.wait_for_url(f"**/c/{PRC}")
+    assert page.locator("h1").inner_text() == "Spamouflage is attributed to Government of the People's Republic of China"
+    cite = page.locator("section.cite")
+    assert cite.locator("#cite-iri").inner_text() == f"https://w3id.org/iokg/id/claim/{PRC}"
+    assert cite.locator(".references li").count() >= 9
+    screenshot(page, "journey-4-claim")
+
+
+def test_spicypanda_card_shows_dhs_confidence_band_and_excerpt(page, site):
+    page.goto(site.url + "/e/spicypanda")
+    card = page.locator(f"#claim-{CICC}")
+    item = card.locator(".stance--supports li")
+    assert item.count() == 1
+    text = item.inner_text()
+    assert "China: Municipal Government Publishing Anti-US, Pro-China Social Media Content" in text
+    assert "US Department of Homeland Security" in text
+    assert item.locator("q.confidence").inner_text() == "very likely"
+    assert "very likely (6 of 7)" in text
+    assert item.locator("blockquote").inner_text().startswith("is very likely directing a cluster")
+    assert item.locator("figcaption").inner_text() == "— p. 1, key judgment"
+    assert card.locator(".independent").inner_text() == "1 independent source"
+    card.screenshot(path=str(Path(screenshot(page, "entity-spicypanda")).with_name("card-spicypanda-cicc.png")))
+
+
+def test_chain_picture_and_as_of_redraw(page, site):
+    page.goto(site.url + "/e/spamouflage")
+    svg = page.locator("svg.chain-svg")
+    assert svg.is_visible()
+    nodes = svg.locator("g.node").evaluate_all("gs => gs.map(g => g.dataset.entity)")
+    assert nodes[0] == "spamouflage" and {"mps", "mps-912-group", "prc-government"} <= set(nodes)
+    assert svg.locator("g.hop--contested").count() == 1
+    assert "Rolling Stone 2023" in svg.text_content()
+    page.fill("#as_of", "2020-06-01")
+    page.click("button:has-text('Redraw')")
+    page.wait_for_url("**/e/spamouflage?as_of=2020-06-01*")
+    assert page.locator("#attribution-chains").inner_text().endswith("what was known as of 2020-06-01")
+    svg = page.locator("svg.chain-svg")
+    hops = svg.locator("g.hop").evaluate_all("gs => gs.map(g => g.dataset.claim)")
+    assert sorted(hops) == ["spamouflage--attributedTo--amateurs-or-private-firm", PRC]
+    assert "Rolling Stone" not in svg.text_content() and "Wikipedia" not in svg.text_content()
+    assert "CONTESTED — disputed by Graphika 2019" in svg.text_content()
+    shot(page, "entity-as-of-2020-06-01")
+
+
+def test_tab_reaches_search_and_links_with_a_visible_focus(page, site):
+    page.goto(site.url + "/find?q=spamouflage")
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => {
+            const e = document.activeElement, s = getComputedStyle(e);
+            return {tag: e.tagName, id: e.id, href: e.getAttribute('href') || '',
+                    outline: s.outlineStyle, width: parseFloat(s.outlineWidth)};
+        }""")
+        seen.append(focused)
+        assert focused["outline"] != "none" and focused["width"] >= 2, focused
+    assert any(f["id"] == "q" for f in seen), seen
+    assert any(f["href"].endswith("/e/spamouflage") for f in seen), seen
+    screenshot(page, "search-keyboard-focus", full_page=False)
+    # and on an entity page, Tab reaches the navigation's search and the claim links
+    page.goto(site.url + "/e/spicypanda")
+    hrefs = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        hrefs.append(page.evaluate("() => document.activeElement.getAttribute('href') || ''"))
+    assert any(h.endswith("/") for h in hrefs)  # "Search" in the navigation
+    assert any("#attribution" in h for h in hrefs)
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_pages_at_desktop_and_phone_width(new_page, site, name, path):
+    desktop = new_page()
+    desktop.goto(site.url + path)
+    shot(desktop, f"desktop-{name}")
+    phone = new_page(viewport=PHONE)
+    phone.goto(site.url + path)
+    assert horizontal_overflow(phone) == 0
+    shot(phone, f"phone-{name}")
+
+
+def test_pages_read_fully_without_javascript(new_page, site):
+    page = new_page(java_script_enabled=False)
+    page.goto(site.url + "/find?q=storm")
+    page.locator(".hit a").first.click()
+    page.wait_for_url("**/e/spamouflage")
+    assert page.locator("article.claim-card").count() > 80
+    assert page.locator("svg.chain-svg").is_visible()
+    assert page.locator("blockquote").first.is_visible()
+    page.fill("#as_of", "2019-12-31")
+    page.click("button:has-text('Redraw')")
+    page.wait_for_url("**as_of=2019-12-31*")
+    assert page.locator("svg.chain-svg g.hop").count() == 2
+    page.goto(site.url + f"/c/{CICC}")
+    assert page.locator("section.cite .references li").count() == 1
+    assert page.locator("#citation-text").is_visible()
+    screenshot(page, "claim-no-javascript")
