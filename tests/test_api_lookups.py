@@ -198,3 +198,12 @@ def test_openapi_lists_routes_and_schemas(client):
     assert ok == {"$ref": "#/components/schemas/EntityView"}
     params = {p["name"]: p for p in paths["/entities/{id}/attribution"]["get"]["parameters"]}
     assert params["as_of"]["in"] == "query"
+
+
+def test_named_query_obeys_the_row_cap_setting(lookups_store_path):
+    from sparql_server import running_server
+
+    with running_server(lookups_store_path, max_result_rows=5) as server:
+        body = httpx.get(server.url + "/queries/stats", timeout=30).json()
+    assert len(body["rows"]) == 5
+    assert body["truncated"] is True

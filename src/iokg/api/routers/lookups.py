@@ -25,10 +25,6 @@ from iokg.sparql.protocol import HTML, Offer, negotiate
 
 router = APIRouter(tags=["lookups"])
 
-#: Rows a named query returns at most through `/queries/{name}`; a cut result says `truncated`.
-MAX_QUERY_ROWS = 10_000
-
-
 def _graph(request: Request):
     return request.app.state.graph
 
@@ -100,14 +96,14 @@ def queries():
 @router.get("/queries/{name}", response_model=QueryRows, name="lookup_run_query",
             summary="Run a named query; its parameters come from the query string")
 def run_query(request: Request, name: str):
+    """Runs in a query worker, like `/sparql`: the time limit and row cap of the settings apply."""
     named = get_query(name)
-    values = dict(request.query_params)
-    substitutions = named.bind(values)
-    rows = _graph(request).select(named.text, substitutions)
-    columns = _columns(rows)
-    return QueryRows(name=name, columns=columns,
-                     rows=[{k: _json_value(v) for k, v in row.items()} for row in rows[:MAX_QUERY_ROWS]],
-                     truncated=len(rows) > MAX_QUERY_ROWS)
+    substitutions = named.bind(dict(request.query_params))
+    rows = request.app.state.executor.select_rows(named.text, substitutions, name=name)
+    cap = request.app.state.settings.max_result_rows
+    return QueryRows(name=name, columns=_columns(rows),
+                     rows=[{k: _json_value(v) for k, v in row.items()} for row in rows[:cap]],
+                     truncated=len(rows) > cap)
 
 
 #: What an IRI dereferences to: kind -> (JSON lookup route, HTML page route).
