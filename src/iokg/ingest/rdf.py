@@ -38,6 +38,13 @@ ALT = _q("skos", "altLabel")
 NOTATION = _q("skos", "notation")
 DERIVED = _q("prov", "wasDerivedFrom")
 IDENT = _q("dcterms", "identifier")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
+XSD_ANYURI = ox.NamedNode(XSD + "anyURI")
+XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
 def date_literal(text: str) -> ox.Literal:
@@ -113,13 +120,12 @@ def convert(corpus: Corpus) -> Converted:
         if s.authors:
             out.add(node, _t("authorList"), ox.Literal("; ".join(s.authors)))
         _add_dates(out, node, s.date)
-        anyuri = ox.NamedNode(XSD + "anyURI")
         optional = [
-            ("url", s.url, lambda v: ox.Literal(v, datatype=anyuri)),
-            ("archiveUrl", s.archive_url, lambda v: ox.Literal(v, datatype=anyuri)),
+            ("url", s.url, lambda v: ox.Literal(v, datatype=XSD_ANYURI)),
+            ("archiveUrl", s.archive_url, lambda v: ox.Literal(v, datatype=XSD_ANYURI)),
             ("sha256", s.sha256, ox.Literal),
-            ("fileSizeBytes", s.file_size_bytes, lambda v: ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))),
-            ("pageCount", s.page_count, lambda v: ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))),
+            ("fileSizeBytes", s.file_size_bytes, _integer),
+            ("pageCount", s.page_count, _integer),
             ("handlingMarking", s.handling, ox.Literal),
             ("citedAs", s.locator_in_parent, ox.Literal),
         ]
@@ -188,7 +194,7 @@ def convert(corpus: Corpus) -> Converted:
                 if pred.value == "date":
                     out.add(cnode, _t("value"), date_literal(str(a.value)))
                 else:
-                    out.add(cnode, _t("value"), ox.Literal(str(a.value), datatype=ox.NamedNode(XSD + "integer")))
+                    out.add(cnode, _t("value"), _integer(a.value))
                 text = f"{a.qualifier} {a.value}" if a.qualifier else str(a.value)
                 if a.qualifier:
                     out.add(cnode, _t("qualifier"), ox.Literal(a.qualifier))
@@ -216,7 +222,7 @@ def convert(corpus: Corpus) -> Converted:
         for cited in a.cites:
             out.add(anode, _t("cites"), _n(vocab.source_iri(cited)))
         if a.original:
-            out.add(anode, _t("original"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
+            out.add(anode, _t("original"), ox.Literal("true", datatype=XSD_BOOLEAN))
         when = a.date or source_dates[sid]
         _add_dates(out, anode, when)
     return out
