@@ -117,7 +117,11 @@ def run_query(store: Path, text: str, substitutions: dict | None = None):
     Returns pyoxigraph's result (solutions, a boolean or triples); iterate it on this thread.
     Syntax errors become `InvalidQuery` with the parser's message.
     """
-    db = open_read_only(store)
+    return _query(open_read_only(store), text, substitutions)
+
+
+def _query(db: ox.Store, text: str, substitutions: dict | None):
+    """The one way iokg runs a query in-process: union default graph, bound terms, typed errors."""
     try:
         return db.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
     except SyntaxError as e:
@@ -154,10 +158,6 @@ class EmbeddedStore:
 
     def select(self, text: str, substitutions: dict | None = None) -> list[dict]:
         """Rows of a SELECT query as dicts of variable name to pyoxigraph term (unbound left out)."""
-        try:
-            results = self._store().query(text, use_default_graph_as_union=True,
-                                          substitutions=substitutions or None)
-        except SyntaxError as e:
-            raise InvalidQuery(f"SPARQL syntax error: {e}") from None
+        results = _query(self._store(), text, substitutions)
         names = [v.value for v in results.variables]
         return [{n: sol[n] for n in names if sol[n] is not None} for sol in results]
