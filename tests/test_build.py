@@ -263,3 +263,9 @@ def test_build_killed_midway_leaves_previous_store(data_copy, tmp_path):
     build(data_copy, store)
     assert snapshot(store) == before
     assert len([p for p in builds.iterdir() if p.is_dir()]) <= 3
+
+
+def test_cli_query_unknown_name_lists_the_named_queries(basic_store):
+    r = iokg("query", "corroboraton", "--store", str(basic_store))
+    assert r.returncode == 1
+    assert "no named query 'corroboraton'" in r.stderr and "corroboration" in r.stderr

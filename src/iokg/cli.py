@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def build(data: Path | None, store: Path | None, export: Path | None) -> None:
               help="A parameter of a named query, bound as an RDF term (repeatable).")
 def query(query: str, store: Path | None, fmt: str, param: tuple[str, ...]) -> None:
     """Run QUERY against the built store: a named query (see queries/), a .rq file, or SPARQL text."""
-    from iokg.queries import load_queries
+    from iokg.queries import get_query, load_queries
     from iokg.store import run_query
 
     settings = _settings(store=store)
@@ -101,6 +102,8 @@ def query(query: str, store: Path | None, fmt: str, param: tuple[str, ...]) -> N
             raise IokgError("--param is only for named queries (see `iokg queries`)")
         elif Path(query).is_file():
             text = Path(query).read_text(encoding="utf-8")
+        elif re.fullmatch(r"[\w.-]+", query):
+            get_query(query)  # neither a named query nor a file: raises, naming the known queries
         else:
             text = query
         results = run_query(settings.store, text, substitutions)
