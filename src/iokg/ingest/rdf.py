@@ -17,7 +17,7 @@ from iokg.techniques import load_techniques
 P = vocab.PREFIXES
 XSD = P["xsd"]
 DATA = ox.NamedNode(vocab.GRAPH_DATA)
-DERIVED = ox.NamedNode(vocab.GRAPH_DERIVED)
+DERIVED_GRAPH = ox.NamedNode(vocab.GRAPH_DERIVED)
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -252,16 +252,16 @@ def _add_tallies(out: Converted, tallies) -> None:
     """Each claim's independence count with its parts, in ``graph/derived`` (see `iokg.provenance.independence`)."""
     for cid, t in tallies.items():
         c = _n(vocab.claim_iri(cid))
-        out.add(c, _t("independentOrigins"), _integer(t.independent_origins), DERIVED)
-        out.add(c, _t("supportingAssertions"), _integer(t.supporting_assertions), DERIVED)
+        out.add(c, _t("independentOrigins"), _integer(t.independent_origins), DERIVED_GRAPH)
+        out.add(c, _t("supportingAssertions"), _integer(t.supporting_assertions), DERIVED_GRAPH)
         for party in t.origins:
-            out.add(c, _t("origin"), _n(vocab.party_iri(party)), DERIVED)
+            out.add(c, _t("origin"), _n(vocab.party_iri(party)), DERIVED_GRAPH)
         for doc in t.relays:
-            out.add(c, _t("relayedBy"), _n(vocab.source_iri(doc)), DERIVED)
+            out.add(c, _t("relayedBy"), _n(vocab.source_iri(doc)), DERIVED_GRAPH)
         for party in t.contesting:
-            out.add(c, _t("contestedBy"), _n(vocab.party_iri(party)), DERIVED)
+            out.add(c, _t("contestedBy"), _n(vocab.party_iri(party)), DERIVED_GRAPH)
         for party in t.inconclusive:
-            out.add(c, _t("inconclusiveFor"), _n(vocab.party_iri(party)), DERIVED)
+            out.add(c, _t("inconclusiveFor"), _n(vocab.party_iri(party)), DERIVED_GRAPH)
 
 
 def technique_quads() -> list[ox.Quad]:
