@@ -19,6 +19,8 @@ def from_assertions(groups: StanceGroups) -> Corroboration:
     if not views:
         return NONE
     publisher_of = {a.source.id: a.source.publisher_id for a in views}
+    for a in views:
+        publisher_of.update(zip(a.via, a.via_publishers))
     t = tally([Said("claim", a.stance, a.said_by.id, (*a.via, a.source.id)) for a in views], publisher_of)["claim"]
     party = {a.said_by.id: a.said_by for a in views}
     first: dict[str, AssertionView] = {}

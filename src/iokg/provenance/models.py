@@ -51,6 +51,8 @@ class AssertionView(BaseModel):
     speaker: Ref | None = Field(default=None, description="The person through whom the party said it.")
     via: list[str] = Field(default_factory=list, description="Ids of the carriers between the party and the "
                            "document in hand, nearest to the party first.")
+    via_publishers: list[str] = Field(default_factory=list, description="The publishers' entity ids of `via`, "
+                                      "in the same order.")
     own_voice: bool = Field(default=False, description="The document in hand says it in its own voice.")
     stance: Stance
     date: str | None = Field(default=None, description="When it was said (YYYY, YYYY-MM or YYYY-MM-DD).")

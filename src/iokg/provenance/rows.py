@@ -92,12 +92,12 @@ def assertion(row: dict) -> AssertionView:
     band = _LIKELIHOODS.get(local(text(row, "likelihood")) or "")
     evidence = [_EVIDENCE.get(local(i), local(i)) for i in (text(row, "evidenceKinds") or "").split()]
     speaker = text(row, "speaker")
-    carriers = sorted((item.split(":", 1) for item in (text(row, "via") or "").split()), key=lambda p: int(p[0]))
+    carriers = sorted((item.split(":", 2) for item in (text(row, "via") or "").split()), key=lambda p: int(p[0]))
     return AssertionView(
         iri=text(row, "assertion"), source=source_ref(row),
         said_by=ref(text(row, "party"), text(row, "partyLabel")),
         speaker=ref(speaker, text(row, "speakerLabel")) if speaker else None,
-        via=[sid for _, sid in carriers], own_voice=text(row, "ownVoice") == "true",
+        via=[sid for _, sid, _ in carriers], via_publishers=[pub for _, _, pub in carriers], own_voice=text(row, "ownVoice") == "true",
         stance=_STANCES[local(text(row, "stance"))],
         date=text(row, "date"), date_from=day(text(row, "dateFrom")), date_to=day(text(row, "dateTo")),
         confidence_words=text(row, "confidenceWords"),
