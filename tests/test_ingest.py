@@ -16,7 +16,7 @@ from iokg.ingest.records import Assertion, Entity, Source
 
 
 def src(**over):
-    base = {"id": "s", "kind": "news-article", "title": "T", "publisher": "P", "date": "2020-01-02"}
+    base = {"id": "s", "kind": "news-article", "title": "T", "publisher": "p", "date": "2020-01-02"}
     return {**base, **over}
 
 
