@@ -98,6 +98,31 @@ def _add_dates(out: Converted, node: ox.NamedNode, text: str) -> None:
     out.add(node, _t("dateTo"), _xsd_date(end))
 
 
+def claim_sentence(a, label) -> str:
+    """A claim as the English sentence pages and labels show: subject, predicate label, object or value.
+
+    ``label(id)`` names an entity or technique.
+    """
+    pred = vocab.PREDICATES[a.predicate]
+    if a.object is not None:
+        tail = label(a.object)
+    else:
+        tail = f"{a.qualifier} {a.value}" if a.qualifier else str(a.value)
+    return f"{label(a.subject)} {pred.label} {tail}"
+
+
+def labeller(corpus: Corpus):
+    """``label(id)``: an entity's label, a technique's id and name, or the id itself."""
+    techniques = load_techniques()
+    labels = {loc.record.id: loc.record.label for loc in corpus.entities}
+
+    def label(ref: str) -> str:
+        if ref in techniques:
+            return f"{ref} {techniques[ref].name}"
+        return labels.get(ref, ref)
+    return label
+
+
 def convert(corpus: Corpus) -> Converted:
     """The data graph (``graph/data``) of a checked corpus."""
     out = Converted()
@@ -197,16 +222,14 @@ def convert(corpus: Corpus) -> Converted:
             out.add(cnode, _t("predicate"), _t(a.predicate))
             if a.object is not None:
                 out.add(cnode, _t("object"), ref_iri(a.object))
-                text = ref_label(a.object)
             else:
                 if pred.value == "date":
                     out.add(cnode, _t("value"), date_literal(str(a.value)))
                 else:
                     out.add(cnode, _t("value"), _integer(a.value))
-                text = f"{a.qualifier} {a.value}" if a.qualifier else str(a.value)
                 if a.qualifier:
                     out.add(cnode, _t("qualifier"), ox.Literal(a.qualifier))
-            out.add(cnode, RDFS_LABEL, ox.Literal(f"{ref_label(a.subject)} {pred.label} {text}"))
+            out.add(cnode, RDFS_LABEL, ox.Literal(claim_sentence(a, ref_label)))
         party = a.said_by or publisher_of[doc]
         anode = _n(vocab.assertion_iri(cid, doc, party, a.via[0] if a.via else None))
         out.origin[anode.value] = (loc.file, loc.line, f"assertion ({a.subject} {a.predicate} "
