@@ -148,6 +148,10 @@ ENTITY_TYPES: dict[str, EntityType] = {t.key: t for t in [
                "An indictment, criminal complaint or other court action, at a date."),
     EntityType("event", "Event", "event",
                "Another dated happening: a publication of note, a call to protest, a leak."),
+    EntityType("characterization", "Characterization", "characterization",
+               "A judgement of an operation's nature, scale, quality or effect, worded so that \"X is "
+               "characterized as <label>\" reads true: \"the largest known covert influence operation\", "
+               "\"having gained little engagement from authentic users\"."),
 ]}
 
 #: Types that are dated events (subclasses of iokg:Event).
@@ -208,6 +212,15 @@ PREDICATES: dict[str, Predicate] = {p.key: p for p in [
     _p("callsForProtestsAgainst", "calls for protests against",
        "The operation calls on people to protest against the thing named.",
        OPERATIONS, {"topic", "event", "organization", "state-entity", "person", "country", "group"}),
+    _p("characterizedAs", "is characterized as",
+       "A source judges the operation's nature, scale, quality or effect so (its reach, its sophistication).",
+       OPERATIONS, {"characterization"}),
+    _p("impersonates", "impersonates",
+       "The operation poses as, or fakes content of, the person, group or body.",
+       OPERATIONS, {"person", "group", "organization", "state-entity"}),
+    _p("amplifies", "amplifies",
+       "The operation spreads or boosts the content of the actor (diplomats, state media).",
+       OPERATIONS, ACTORS | {"group"}),
     _p("targets", "targets", "The operation (or event) is aimed at the person, group, election or country.",
        OPERATIONS | EVENT_TYPES, TARGETABLE),
     _p("usesTechnique", "uses technique", "The operation uses the DISARM technique.",
