@@ -32,7 +32,7 @@ def write(path: Path, text: str) -> None:
 
 def test_build_counts_what_it_built(tmp_path):
     report = build(BASIC, tmp_path / "store")
-    assert report.counts == {"sources": 3, "entities": 3, "claims": 3, "assertions": 5}
+    assert report.counts == {"sources": 3, "entities": 5, "claims": 3, "assertions": 5}
     assert report.triples == len(open_read_only(tmp_path / "store"))
     assert report.triples > 3000  # data + ontology + 391 DISARM techniques
     assert report.export.exists() and report.export.suffix == ".trig"
@@ -56,7 +56,7 @@ def test_same_input_same_iris(tmp_path):
 def test_cli_build_prints_counts_and_time(tmp_path):
     r = iokg("build", "--data", str(BASIC), "--store", str(tmp_path / "store"))
     assert r.returncode == 0, r.stderr
-    assert "3 entities, 3 sources, 3 claims, 5 assertions" in r.stdout
+    assert "5 entities, 3 sources, 3 claims, 5 assertions" in r.stdout
     assert " s\n" in r.stdout.splitlines()[0] + "\n"  # "... in 0.42 s"
 
 
@@ -64,7 +64,7 @@ def test_cli_validate_writes_nothing(tmp_path):
     env = {**os.environ, "IOKG_STORE": str(tmp_path / "store")}
     r = iokg("validate", "--data", str(BASIC), env=env)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("valid: 3 entities")
+    assert r.stdout.startswith("valid: 5 entities")
     assert not (tmp_path / "store").exists()
 
 
@@ -84,9 +84,11 @@ def test_cli_query_named_with_bound_parameter(basic_store):
              "-p", "claim=alpha--attributedTo--ministry")
     rows = json.loads(r.stdout)["results"]["bindings"]
     assert len(rows) == 1
-    assert rows[0]["independentSources"]["value"] == "1"  # story-b relays report-a
-    assert rows[0]["supportingSources"]["value"] == "2"
-    assert rows[0]["contestingSources"]["value"] == "1"
+    assert rows[0]["independentOrigins"]["value"] == "1"  # story-b relays the lab's report
+    assert rows[0]["origins"]["value"] == "research-lab"
+    assert rows[0]["supportingAssertions"]["value"] == "2"
+    assert rows[0]["relays"]["value"] == "story-b"
+    assert rows[0]["contesting"]["value"] == "ministry"
 
 
 def test_cli_query_file_and_syntax_error(basic_store, tmp_path):
@@ -120,14 +122,14 @@ SEEDED = {
           id: unknown-ref
           kind: news-article
           title: Names an entity nobody defined
-          publisher: P
+          publisher: research-lab
           date: 2021-01-01
         assertions:
           - subject: alpha
             predicate: attributedTo
             object: nobody-defined-this
             stance: supports
-            evidence: [relayed]
+            said_by: research-lab
         """, 8, "names unknown entity 'nobody-defined-this'"),
     "duplicate id": ("entities/dup.yaml", """
         entities:
@@ -141,7 +143,7 @@ SEEDED = {
           id: bad-date
           kind: news-article
           title: Dated the thirty-first of February
-          publisher: P
+          publisher: research-lab
           date: 2021-02-31
         """, 6, "not a real date"),
     "missing required field": ("sources/no-publisher.yaml", """
@@ -156,21 +158,21 @@ SEEDED = {
           id: bad-stance
           kind: news-article
           title: Unsure stance
-          publisher: P
+          publisher: research-lab
           date: 2021-04-01
         assertions:
           - subject: alpha
             predicate: attributedTo
             object: ministry
             stance: maybe
-            evidence: [relayed]
+            said_by: research-lab
         """, 11, "unknown stance 'maybe'"),
     "unknown likelihood word": ("sources/bad-likelihood.yaml", """
         source:
           id: bad-likelihood
           kind: news-article
           title: Odd words
-          publisher: P
+          publisher: research-lab
           date: 2021-05-01
         assertions:
           - subject: alpha
@@ -178,21 +180,21 @@ SEEDED = {
             object: ministry
             stance: supports
             likelihood: pretty sure
-            evidence: [relayed]
+            said_by: research-lab
         """, 12, "unknown likelihood word 'pretty sure'"),
     "SHACL violation": ("sources/denial-in-news.yaml", """
         source:
           id: denial-in-news
           kind: news-article
           title: A newspaper cannot deny on the ministry's behalf
-          publisher: P
+          publisher: research-lab
           date: 2021-06-01
         assertions:
           - subject: alpha
             predicate: attributedTo
             object: ministry
             stance: denies
-            evidence: [unstated]
+            evidence: []
         """, 8, "SHACL: a denial comes from the party itself"),
 }
 
@@ -269,3 +271,66 @@ def test_cli_query_unknown_name_lists_the_named_queries(basic_store):
     r = iokg("query", "corroboraton", "--store", str(basic_store))
     assert r.returncode == 1
     assert "no named query 'corroboraton'" in r.stderr and "corroboration" in r.stderr
+
+
+def test_every_error_class_in_one_file_at_once(data_copy):
+    """Shape errors in a file do not hide its reference or SHACL errors: one run reports them all."""
+    (data_copy / "sources/many-mistakes.yaml").write_text(textwrap.dedent("""
+        source:
+          id: many-mistakes
+          kind: news-article
+          title: Every kind of mistake
+          publisher: reserch-lab
+          date: 2021-02-31
+          derived_from: [report-z]
+        assertions:
+          - subject: alpah
+            predicate: atributedTo
+            object: ministry
+            stance: suports
+          - subject: alpha
+            predicate: attributedTo
+            object: ministry
+            stance: supports
+            likelihood: pretty sure
+            evidence: [hunch]
+            said_by: research-lab
+            speaker: ministry
+            via: [report-q]
+          - subject: alpha
+            predicate: attributedTo
+            object: ministry
+            stance: denies
+        """).lstrip())
+    (data_copy / "sources/ok-but-denies.yaml").write_text(textwrap.dedent("""
+        source:
+          id: ok-but-denies
+          kind: news-article
+          title: A news story cannot deny in its own voice
+          publisher: daily-news
+          date: 2021-06-01
+        assertions:
+          - subject: alpha
+            predicate: attributedTo
+            object: ministry
+            stance: denies
+        """).lstrip())
+    with pytest.raises(IngestError) as e:
+        validate(data_copy)
+    text = str(e.value)
+    expected = [
+        "many-mistakes.yaml:1: source many-mistakes: `publisher` names unknown publisher 'reserch-lab': "
+        "did you mean 'research-lab'?",
+        "many-mistakes.yaml:6: source many-mistakes: `date`: '2021-02-31' is not a real date",
+        "`derived_from` names unknown source 'report-z': did you mean 'report-a'?",
+        "`subject` names unknown entity 'alpah': did you mean 'alpha'?",
+        "unknown predicate 'atributedTo': did you mean 'attributedTo'?",
+        "unknown stance 'suports': did you mean 'supports'?",
+        "unknown likelihood word 'pretty sure'",
+        "unknown evidence kind 'hunch'",
+        "`speaker` names 'ministry', a state-entity; it must be person",
+        "`via` names unknown source 'report-q': did you mean 'report-a'?",
+        "ok-but-denies.yaml:8: assertion (alpha attributedTo ministry): SHACL: a denial comes from the party itself",
+    ]
+    missing = [m for m in expected if m not in text]
+    assert missing == [], text

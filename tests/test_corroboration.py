@@ -1,133 +1,110 @@
-"""The named query `corroboration` counts independent sources by following derivation links."""
+"""The independence count: distinct asserting parties, relays counted for the party they record.
+
+The fixture `tests/fixtures/independence` holds the traps: a relay of a relay; a story derived (at
+document level) from a report that never made the claim; two reports of one organization; a
+spokesperson quoted in a news story; an encyclopedia citing a story. The count is read three
+ways: the named query over `graph/derived` (computed at build time), the claim lookup (tallied
+from its assertions), and the lookup as of a day.
+"""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from iokg.build import build
+from iokg.provenance import lookups
 from iokg.queries import get_query
-from iokg.store import run_query
+from iokg.store import EmbeddedStore, run_query
+
+FIXTURE = Path(__file__).parent / "fixtures" / "independence"
+CLAIM = "dragon--attributedTo--ministry"
 
 
-def corroboration(store: Path, claim_id: str) -> dict:
-    """The corroboration row of one claim, as plain Python values."""
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("independence") / "store"
+    build(FIXTURE, path)
+    return path
+
+
+def named_query_row(store: Path, claim_id: str) -> dict:
     q = get_query("corroboration")
     rows = list(run_query(store, q.text, q.bind({"claim": claim_id})))
     assert len(rows) == 1, f"no corroboration row for {claim_id}"
     row = rows[0]
-    return {
-        "independent": int(row["independentSources"].value),
-        "supporting": int(row["supportingSources"].value),
-        "contesting": int(row["contestingSources"].value),
-        "publishers": int(row["independentPublishers"].value),
-        "primary": set(row["primarySources"].value.split()),
-    }
+    return {k: (row[k].value if row[k] is not None else "") for k in
+            ("independentOrigins", "supportingAssertions", "origins", "relays", "contesting")}
 
 
-# ---------------------------------------------------------------- on the curated data
-def test_story_and_the_report_it_relays_count_once(data_store):
-    # The Guardian (reference 11) relays Meta's report; the encyclopedia cites The Guardian.
-    row = corroboration(data_store, "meta-takedown-2023-q2--removedAccountCount--nearly-9000")
-    assert row["supporting"] == 2
-    assert row["independent"] == 1
-    assert row["primary"] == {"meta-2023-q2-threat-report"}
+def test_origins_are_the_parties_recorded_as_saying_it(store):
+    row = named_query_row(store, CLAIM)
+    # lab (two reports, and its researcher quoted twice) and platform-co (its spokesperson, and a
+    # relay of a relay): two origins. Not the think tank, from which the daily story derives.
+    assert row["independentOrigins"] == "2"
+    assert set(row["origins"].split()) == {"lab", "platform-co"}
+    assert row["supportingAssertions"] == "6"
 
 
-def test_two_stories_relaying_one_report_count_once(data_store):
-    # Rolling Stone (citing Meta's report) and The Guardian (relaying it) both say Instagram.
-    row = corroboration(data_store, "spamouflage--operatesOn--instagram")
-    assert row["supporting"] == 2
-    assert row["independent"] == 1
+def test_relays_are_the_documents_that_carry_another_partys_assertion(store):
+    row = named_query_row(store, CLAIM)
+    assert set(row["relays"].split()) == {"daily-2023", "tv-2023", "wire-summary", "wiki-2024"}
+    assert "lab-2019" not in row["relays"] and "platform-2023" not in row["relays"]
 
 
-def test_two_independent_primaries_count_two(data_store):
-    # The DOJ complaint (via Rolling Stone) and Wired (via the encyclopedia) both place the 912 group in the MPS.
-    row = corroboration(data_store, "mps-912-group--subOrganizationOf--mps")
-    assert row["independent"] == 2
-    assert row["primary"] == {"doj-2023-04-complaint", "wired-2024-04-29"}
+def test_contesting_parties_are_counted_by_party(store):
+    assert named_query_row(store, CLAIM)["contesting"] == "embassy"
 
 
-def test_disputing_and_denying_sources_are_contesting(data_store):
-    row = corroboration(data_store, "spamouflage--attributedTo--prc-government")
-    # Graphika 2019 disputes it; the PRC embassy spokesperson denies it. DHS and Graphika 2020
-    # (via The Washington Post) are inconclusive: neither support nor contest.
-    assert row["contesting"] == 2
-    assert "liu-pengyu-2023-statement" not in row["primary"]
-    assert "graphika-2019-09-cross-platform-spam" not in row["primary"]
-    assert "dhs-2023-spicypanda" not in row["primary"]
-    assert row["independent"] >= 5
+def test_lookup_tallies_the_same_as_the_build(store):
+    c = lookups.claim(EmbeddedStore(store), CLAIM).corroboration
+    assert c.independent_origins == 2
+    assert [p.id for p in c.origins] == ["lab", "platform-co"]
+    assert [p.label for p in c.origins] == ["Lab A", "Platform Co"]
+    assert [(x.party.id, x.stance, x.date) for x in c.contesting] == [("embassy", "denies", "2023-11")]
+    assert c.relays == ["daily-2023", "tv-2023", "wiki-2024", "wire-summary"]
 
 
-def test_multi_derived_source_counts_itself_when_it_does_not_say_which_parent(data_store):
-    # CNN relays several sources (Meta, DOJ, Google, the embassy...). A statement that cites CNN
-    # counts CNN once, never its parents; least of all the embassy's denial as support.
-    row = corroboration(data_store, "spamouflage--targets--american-public")
-    assert row["primary"] == {"cnn-2023-11-13"}
-    assert row["independent"] == 1
+def test_assertions_say_who_said_it_and_where_we_read_it(store):
+    c = lookups.claim(EmbeddedStore(store), CLAIM)
+    wiki = next(a for a in c.assertions.supports if a.source.id == "wiki-2024")
+    assert (wiki.said_by.id, wiki.speaker.id, wiki.via, wiki.own_voice) == ("lab", "ana-analyst", ["daily-2023"], False)
+    assert (wiki.confidence_words, wiki.confidence_whose) == ("widely believed", "carrier")
+    wire = next(a for a in c.assertions.supports if a.source.id == "wire-summary")
+    assert wire.via == ["platform-2023", "tv-2023"]  # nearest to the party first
+    own = next(a for a in c.assertions.supports if a.source.id == "lab-2019")
+    assert own.own_voice and own.said_by.id == "lab" and own.via == []
 
 
-# ---------------------------------------------------------------- on a tiny dataset
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
+def test_source_level_derivation_never_moves_a_claim(store, tmp_path):
+    """Adding document-level derivation changes nothing; recording who said it does."""
+    data = tmp_path / "data"
+    import shutil
+    shutil.copytree(FIXTURE, data)
+    wiki = data / "sources" / "wiki-2024.yaml"
+    wiki.write_text(wiki.read_text().replace("derived_from: [daily-2023, lab-2019]",
+                                             "derived_from: [daily-2023, lab-2019, tank-2022]"))
+    build(data, tmp_path / "s1")
+    assert named_query_row(tmp_path / "s1", CLAIM)["independentOrigins"] == "2"
+    tank = data / "sources" / "tank-2022.yaml"
+    tank.write_text(tank.read_text() + "assertions:\n  - {subject: dragon, predicate: attributedTo, "
+                    "object: ministry, stance: supports}\n")
+    build(data, tmp_path / "s2")
+    row = named_query_row(tmp_path / "s2", CLAIM)
+    assert row["independentOrigins"] == "3" and "think-tank" in row["origins"]
 
 
-def _source(sid: str, date: str, parents: list[str], assertion: str, publisher: str = "P") -> str:
-    derived = f"  derived_from: [{', '.join(parents)}]\n" if parents else ""
-    return (f"source:\n  id: {sid}\n  kind: news-article\n  title: {sid}\n  publisher: {publisher}\n"
-            f"  date: {date}\n{derived}\nassertions:\n{assertion}")
-
-
-CLAIM = "  - subject: op\n    predicate: operatesOn\n    object: site\n    stance: supports\n    evidence: [relayed]\n"
-
-
-@pytest.fixture(scope="module")
-def chain_store(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("chain-data")
-    _write(data / "entities.yaml", """\
-        entities:
-          - {id: op, type: campaign, label: Op, sources: [c]}
-          - {id: site, type: platform, label: Site, sources: [c]}
-        """)
-    # A derives from B, which derives from C: all three say the same thing.
-    _write(data / "c.yaml", _source("c", "2020-01-01", [], CLAIM, publisher="Lab"))
-    _write(data / "b.yaml", _source("b", "2020-02-01", ["c"], CLAIM, publisher="Paper"))
-    _write(data / "a.yaml", _source("a", "2020-03-01", ["b"], CLAIM, publisher="Blog"))
-    # E is an independent primary for a second claim, which A's chain also backs.
-    second = CLAIM.replace("object: site", "object: other")
-    _write(data / "entities2.yaml", "entities:\n  - {id: other, type: platform, label: Other, sources: [e]}\n")
-    _write(data / "e.yaml", _source("e", "2020-01-05", [], second, publisher="Agency"))
-    _write(data / "c2.yaml", _source("c2", "2020-01-06", [], second, publisher="Lab2"))
-    # D derives from C and E and says the third thing without citing either: D counts as itself.
-    third = CLAIM.replace("object: site", "object: third")
-    _write(data / "entities3.yaml", "entities:\n  - {id: third, type: platform, label: Third, sources: [d]}\n")
-    _write(data / "d.yaml", _source("d", "2020-04-01", ["c", "e"],
-                                    third + "    original: false\n    cites: [c]\n"))
-    _write(data / "f.yaml", _source("f", "2020-05-01", ["d"], third))
-    store = tmp_path_factory.mktemp("chain-store") / "store"
-    build(data, store)
-    return store
-
-
-def test_derivation_chain_counts_once(chain_store):
-    row = corroboration(chain_store, "op--operatesOn--site")
-    assert row["supporting"] == 3
-    assert row["independent"] == 1
-    assert row["primary"] == {"c"}
-    assert row["publishers"] == 1
-
-
-def test_independent_primaries_in_fixture_count_two(chain_store):
-    row = corroboration(chain_store, "op--operatesOn--other")
-    assert row["independent"] == 2
-    assert row["primary"] == {"e", "c2"}
-
-
-def test_cites_picks_the_parent_and_uncited_relay_of_multi_derived_counts_it(chain_store):
-    # D cites C; F relays D without saying which of D's parents it rests on, so D counts.
-    row = corroboration(chain_store, "op--operatesOn--third")
-    assert row["primary"] == {"c", "d"}
-    assert row["independent"] == 2
+@pytest.mark.parametrize("as_of, origins, contesting", [
+    ("2019-12-31", ["lab"], []),
+    ("2023-08-31", ["lab"], []),  # the platform said it to TV only in November
+    ("2023-11-30", ["lab", "platform-co"], ["embassy"]),
+])
+def test_as_of_governs_the_count(store, as_of, origins, contesting):
+    from iokg.provenance.attribution import attribution
+    view = attribution(EmbeddedStore(store), "dragon", as_of=as_of)
+    hop = next(h for h in view.hops if h.claim == CLAIM)
+    from iokg.provenance.corroboration import from_assertions
+    c = from_assertions(hop.assertions)
+    assert [p.id for p in c.origins] == origins
+    assert [x.party.id for x in c.contesting] == contesting

@@ -34,7 +34,8 @@ def test_ontology_page_names_every_term():
 
 def test_curator_guide_lists_every_yaml_word():
     text = (DOCS / "curator-guide.md").read_text()
-    for table in (vocab.ENTITY_TYPES, vocab.PREDICATES, vocab.SOURCE_KINDS, vocab.STANCES, vocab.EVIDENCE_KINDS):
+    for table in (vocab.ENTITY_TYPES, vocab.PREDICATES, vocab.SOURCE_KINDS, vocab.STANCES, vocab.EVIDENCE_KINDS,
+                  vocab.CONFIDENCE_WHOSE):
         for key in table:
             assert f"`{key}`" in text, key
     for q in vocab.QUALIFIERS:
@@ -52,9 +53,9 @@ def test_curator_guide_examples_validate(tmp_path):
         (data / f"example-{i}.yaml").write_text(block)
     (data / "platform.yaml").write_text(
         "source:\n  id: example-platform-report\n  kind: platform-report\n  title: T\n"
-        "  publisher: P\n  date: 2023-05\n")
+        "  publisher: example-platform\n  date: 2023-05\n")
     report = validate(data)
-    assert report.counts["entities"] == 3 and report.counts["claims"] == 1 and report.counts["assertions"] == 2
+    assert report.counts["entities"] == 5 and report.counts["claims"] == 1 and report.counts["assertions"] == 2
 
 
 def test_readme_commands_exist():

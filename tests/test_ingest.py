@@ -16,7 +16,7 @@ from iokg.ingest.records import Assertion, Entity, Source
 
 
 def src(**over):
-    base = {"id": "s", "kind": "news-article", "title": "T", "publisher": "P", "date": "2020-01-02"}
+    base = {"id": "s", "kind": "news-article", "title": "T", "publisher": "p", "date": "2020-01-02"}
     return {**base, **over}
 
 
@@ -61,7 +61,7 @@ def test_urls_must_be_http():
 
 def a(**over):
     base = {"subject": "x", "predicate": "attributedTo", "object": "y", "stance": "supports",
-            "evidence": ["relayed"]}
+            "evidence": ["open-source"]}
     return {**base, **over}
 
 
@@ -85,7 +85,7 @@ def test_value_predicates_take_values():
 
 def test_claim_ids_are_deterministic():
     one = Assertion.model_validate(a())
-    two = Assertion.model_validate(a(stance="disputes", evidence=["unstated"]))
+    two = Assertion.model_validate(a(stance="disputes", evidence=[], said_by="someone"))
     assert one.claim_id == two.claim_id == "x--attributedTo--y"
     assert vocab.claim_iri(one.claim_id) == "https://w3id.org/iokg/id/claim/x--attributedTo--y"
 
@@ -116,7 +116,7 @@ def test_cross_reference_checks(data_copy):
           id: extra
           kind: news-article
           title: Cites what it does not derive from
-          publisher: P
+          publisher: daily-news
           date: 2020-06-01
           derived_from: [extra-parent, story-b]
         assertions:
@@ -124,22 +124,24 @@ def test_cross_reference_checks(data_copy):
             predicate: usesTechnique
             object: T9999
             stance: supports
-            evidence: [relayed]
-            cites: [statement-c]
+            said_by: the-ministry
+            via: [statement-c]
           - subject: ministry
             predicate: partOf
             object: alpha
             stance: supports
-            evidence: [relayed]
-            original: true
+            said_by: reserch-lab
+            speaker: ministry
         """)
     with pytest.raises(IngestError) as e:
         validate(data_copy)
     text = str(e.value)
     assert "unknown source 'extra-parent'" in text
     assert "unknown DISARM technique 'T9999'" in text
-    assert "source 'extra' does not derive from it" in text
+    assert "'extra' does not derive from it" in text
     assert "a state-entity cannot be the subject of partOf" in text
+    assert "unknown party 'reserch-lab': did you mean 'research-lab'?" in text
+    assert "`speaker` names 'ministry', a state-entity; it must be person" in text
 
 
 def test_derivation_cycle(data_copy):
@@ -154,6 +156,6 @@ def test_duplicate_assertion_per_source(data_copy):
     p = data_copy / "sources/story-b.yaml"
     p.write_text(p.read_text() + "\n".join([
         "  - subject: alpha", "    predicate: attributedTo", "    object: ministry",
-        "    stance: disputes", "    evidence: [relayed]", ""]))
-    with pytest.raises(IngestError, match="one assertion per source and claim"):
+        "    stance: disputes", "    said_by: research-lab", "    via: [report-a]", ""]))
+    with pytest.raises(IngestError, match="one assertion per party, carrier and claim"):
         validate(data_copy)

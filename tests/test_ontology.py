@@ -59,7 +59,7 @@ def test_vocab_tables_match_ontology(onto):
     for p in vocab.PREDICATES.values():
         assert (NS[p.key], RDF.type, NS.ClaimProperty) in onto, p.key
     for table, cls in ((vocab.SOURCE_KINDS, "SourceKind"), (vocab.STANCES, "Stance"),
-                       (vocab.EVIDENCE_KINDS, "EvidenceKind")):
+                       (vocab.EVIDENCE_KINDS, "EvidenceKind"), (vocab.CONFIDENCE_WHOSE, "ConfidenceWhose")):
         members = set(onto.subjects(RDF.type, NS[cls]))
         assert members == {NS[c.local] for c in table.values()}, cls
         for c in table.values():
@@ -73,4 +73,5 @@ def test_vocab_tables_match_ontology(onto):
 def test_alignment_with_w3c_vocabularies(onto):
     assert (NS.subOrganizationOf, RDFS.subPropertyOf, rdflib.URIRef("http://www.w3.org/ns/org#subOrganizationOf")) in onto
     assert (NS.Source, RDFS.subClassOf, rdflib.URIRef("http://www.w3.org/ns/prov#Entity")) in onto
-    assert (NS.cites, RDFS.subPropertyOf, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) in onto
+    assert (NS.via, RDFS.subPropertyOf, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) in onto
+    assert (NS.saidBy, RDFS.subPropertyOf, rdflib.URIRef("http://www.w3.org/ns/prov#wasAttributedTo")) in onto

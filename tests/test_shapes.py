@@ -17,27 +17,36 @@ PREFIXES = """
 """
 
 VALID = PREFIXES + """
-x:source\\/r a iokg:Source ; dcterms:title "R" ; dcterms:publisher "P" ; dcterms:date "2020-03"^^xsd:gYearMonth ;
+x:source\\/r a iokg:Source ; dcterms:title "R" ; dcterms:publisher x:entity\\/lab ; dcterms:date "2020-03"^^xsd:gYearMonth ;
     iokg:sourceKind iokg:ResearchReport ; iokg:dateFrom "2020-03-01"^^xsd:date ; iokg:dateTo "2020-03-31"^^xsd:date .
-x:source\\/n a iokg:Source ; dcterms:title "N" ; dcterms:publisher "Q" ; dcterms:date "2020-04-02"^^xsd:date ;
+x:source\\/n a iokg:Source ; dcterms:title "N" ; dcterms:publisher x:entity\\/news ; dcterms:date "2020-04-02"^^xsd:date ;
     iokg:sourceKind iokg:NewsArticle ; prov:wasDerivedFrom x:source\\/r ;
     iokg:dateFrom "2020-04-02"^^xsd:date ; iokg:dateTo "2020-04-02"^^xsd:date .
-x:source\\/w a iokg:Source ; dcterms:title "W" ; dcterms:publisher "E" ; dcterms:date "2024"^^xsd:gYear ;
+x:source\\/w a iokg:Source ; dcterms:title "W" ; dcterms:publisher x:entity\\/lab ; dcterms:date "2024"^^xsd:gYear ;
     iokg:sourceKind iokg:EncyclopediaArticle ; prov:wasDerivedFrom x:source\\/r ;
     iokg:dateFrom "2024-01-01"^^xsd:date ; iokg:dateTo "2024-12-31"^^xsd:date .
-x:source\\/s a iokg:Source ; dcterms:title "S" ; dcterms:publisher "M" ; dcterms:date "2020-05-01"^^xsd:date ;
+x:source\\/s a iokg:Source ; dcterms:title "S" ; dcterms:publisher x:entity\\/m ; dcterms:date "2020-05-01"^^xsd:date ;
     iokg:sourceKind iokg:OfficialStatement ; iokg:dateFrom "2020-05-01"^^xsd:date ; iokg:dateTo "2020-05-01"^^xsd:date .
 x:entity\\/a a iokg:Campaign ; skos:prefLabel "A" ; iokg:mentionedIn x:source\\/r ; iokg:alias x:alias .
 x:entity\\/m a iokg:StateEntity ; skos:prefLabel "M" ; iokg:mentionedIn x:source\\/r .
+x:entity\\/lab a iokg:Organization ; skos:prefLabel "Lab" ; iokg:mentionedIn x:source\\/r .
+x:entity\\/news a iokg:Organization ; skos:prefLabel "News" ; iokg:mentionedIn x:source\\/n .
+x:entity\\/stubbs a iokg:Person ; skos:prefLabel "Stubbs" ; iokg:mentionedIn x:source\\/n .
 x:alias a iokg:Alias ; iokg:name "A-1" ; iokg:usedBy x:source\\/r .
 x:claim a iokg:Claim ; iokg:subject x:entity\\/a ; iokg:predicate iokg:attributedTo ; iokg:object x:entity\\/m .
 x:assertion a iokg:Assertion ; iokg:claim x:claim ; iokg:source x:source\\/r ; iokg:stance iokg:Supports ;
+    iokg:saidBy x:entity\\/lab ; iokg:ownVoice true ;
     iokg:likelihood iokg:Likely ; iokg:evidenceKind iokg:BehaviouralPattern ; iokg:excerpt "short" ;
+    iokg:confidenceWords "likely" ; iokg:confidenceWhose iokg:AsserterWords ;
     dcterms:date "2020-03"^^xsd:gYearMonth .
+x:relay a iokg:Assertion ; iokg:claim x:claim ; iokg:source x:source\\/n ; iokg:stance iokg:Supports ;
+    iokg:saidBy x:entity\\/lab ; iokg:speaker x:entity\\/stubbs ; iokg:via x:source\\/r ;
+    dcterms:date "2020-04-02"^^xsd:date .
 x:denial a iokg:Assertion ; iokg:claim x:claim ; iokg:source x:source\\/s ; iokg:stance iokg:Denies ;
-    iokg:evidenceKind iokg:Unstated ; dcterms:date "2020-05-01"^^xsd:date .
+    iokg:saidBy x:entity\\/m ; iokg:ownVoice true ; dcterms:date "2020-05-01"^^xsd:date .
 x:count a iokg:Claim ; iokg:subject x:entity\\/a ; iokg:predicate iokg:accountCount ; iokg:value 100 .
 x:countAssertion a iokg:Assertion ; iokg:claim x:count ; iokg:source x:source\\/r ; iokg:stance iokg:Supports ;
+    iokg:saidBy x:entity\\/lab ;
     iokg:evidenceKind iokg:PlatformData ; dcterms:date "2020-03"^^xsd:gYearMonth .
 """
 
@@ -64,7 +73,10 @@ def test_valid_example_conforms():
 CASES = {
     # SourceShape
     "source without title": ({"drop": [("x:source/r", "dcterms:title")]}, "a source has exactly one title"),
-    "source without publisher": ({"drop": [("x:source/r", "dcterms:publisher")]}, "a source names its publisher"),
+    "source without publisher": ({"drop": [("x:source/r", "dcterms:publisher")]}, "names exactly one publisher"),
+    "source with a publisher that is no party": ({"drop": [("x:source/n", "dcterms:publisher")],
+                                                  "extra": "x:source\\/n dcterms:publisher x:entity\\/a ."},
+                                                 "is not an organization, state entity or person"),
     "source with a plain-text date": ({"drop": [("x:source/r", "dcterms:date")],
                                        "extra": 'x:source\\/r dcterms:date "March 2020" .'},
                                       "exactly one date (year, month or day)"),
@@ -81,7 +93,7 @@ CASES = {
                                           "extra": "x:claim iokg:predicate skos:related ."},
                                          "exactly one predicate, an iokg:ClaimProperty"),
     "claim without assertion": ({"extra": "x:lonely a iokg:Claim ; iokg:subject x:entity\\/a ; "
-                                          "iokg:predicate iokg:promotes ; iokg:object x:entity\\/m ."},
+                                          "iokg:predicate iokg:postsAbout ; iokg:object x:entity\\/m ."},
                                 "backed (or contested) by at least one assertion"),
     "claim with object and value": ({"extra": "x:claim iokg:value 3 ."}, "either one object or one value"),
     # AssertionShape
@@ -92,17 +104,30 @@ CASES = {
                                          "supports, disputes, denies or inconclusive"),
     "assertion with two likelihoods": ({"extra": "x:assertion iokg:likelihood iokg:Unlikely ."},
                                        "at most one ICD 203 likelihood"),
-    "assertion without evidence": ({"drop": [("x:assertion", "iokg:evidenceKind")]}, "what kind of evidence"),
+    "assertion with an unknown evidence kind": ({"extra": "x:assertion iokg:evidenceKind iokg:Hunch ."},
+                                                "one of iokg:EvidenceKindScheme"),
+    "assertion without asserting party": ({"drop": [("x:assertion", "iokg:saidBy")]},
+                                          "exactly one asserting party"),
+    "assertion said by a campaign": ({"drop": [("x:relay", "iokg:saidBy")],
+                                      "extra": "x:relay iokg:saidBy x:entity\\/a ."},
+                                     "exactly one asserting party, an organization, state entity or person"),
+    "assertion spoken by an organization": ({"extra": "x:assertion iokg:speaker x:entity\\/lab ."},
+                                            "speaker is one person"),
+    "assertion carried by a non-source": ({"extra": "x:relay iokg:via x:entity\\/m ."}, "carriers are sources"),
+    "assertion with confidence words of nobody": ({"drop": [("x:assertion", "iokg:confidenceWhose")]},
+                                                  "need to say whose words they are"),
     "assertion with a long excerpt": ({"drop": [("x:assertion", "iokg:excerpt")],
                                        "extra": f'x:assertion iokg:excerpt "{"word " * 100}" .'},
                                       "an excerpt is short"),
     "assertion without date": ({"drop": [("x:assertion", "dcterms:date")]}, "carries exactly one date"),
-    "denial from a research report": ({"drop": [("x:denial", "iokg:source")],
-                                       "extra": "x:denial iokg:source x:source\\/r ."},
-                                      "a denial comes from the party itself"),
+    "denial in a news story's own voice": ({"drop": [("x:denial", "iokg:source")],
+                                            "extra": "x:denial iokg:source x:source\\/n ."},
+                                           "a denial comes from the party itself"),
     # EntityShape
     "entity with two labels": ({"extra": 'x:entity\\/a skos:prefLabel "B" .'}, "exactly one canonical label"),
     "entity without source": ({"drop": [("x:entity/m", "iokg:mentionedIn")]}, "at least one source that mentions it"),
+    "entity linked straight to another": ({"extra": "x:entity\\/m iokg:parent x:entity\\/lab ."},
+                                          "a link between two entities is a claim with assertions"),
     # AliasShape
     "alias without name": ({"drop": [("x:alias", "iokg:name")]}, "an alias has exactly one name"),
     "alias without source": ({"drop": [("x:alias", "iokg:usedBy")]}, "at least one source that uses it"),

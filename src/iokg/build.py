@@ -54,7 +54,7 @@ def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     problems += check_corpus(corpus)
     # The shapes run over whatever could be read, so one run reports every kind of problem;
     # a shape violation at a record already reported is a consequence of that report, not news.
-    converted = convert(corpus)
+    converted = convert(corpus.complete())
     if shacl:
         reported = {(p.file, p.line) for p in problems}
         problems += [p for p in shacl_problems(to_rdflib(converted.quads), converted.origin)

@@ -112,6 +112,24 @@ def query(query: str, store: Path | None, fmt: str, param: tuple[str, ...]) -> N
     _print_results(results, fmt)
 
 
+@main.command()
+@data_option
+def review(data: Path | None) -> None:
+    """Print every assertion as sentences to code against the documents, by document.
+
+    Runs the same checks as `iokg validate` first; writes nothing.
+    """
+    from iokg.ingest.checks import check_corpus
+    from iokg.ingest.reading import read_folder
+    from iokg.ingest.review import review_lines
+    corpus, problems = read_folder(_settings(data=data).data)
+    problems += check_corpus(corpus)
+    if problems:
+        _fail(IngestError(problems))
+    for line in review_lines(corpus):
+        click.echo(line)
+
+
 @main.command(name="queries")
 def list_queries() -> None:
     """List the named queries with their parameters."""

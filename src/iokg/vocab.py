@@ -27,6 +27,7 @@ ID = BASE + "id/"
 GRAPH_DATA = BASE + "graph/data"
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_TECHNIQUES = BASE + "graph/disarm"
+GRAPH_DERIVED = BASE + "graph/derived"
 
 PREFIXES = {
     "iokg": NS,
@@ -62,8 +63,19 @@ def claim_iri(cid: str) -> str:
     return f"{ID}claim/{cid}"
 
 
-def assertion_iri(cid: str, source_id: str) -> str:
-    return f"{ID}assertion/{cid}/{source_id}"
+def assertion_iri(cid: str, document: str, party: str, first_carrier: str | None = None) -> str:
+    """IRI of what ``party`` asserts of claim ``cid``, read in ``document`` (through ``first_carrier``).
+
+    >>> assertion_iri("x--partOf--y", "wikipedia-2024", "graphika", "therecord-2023-08-29")
+    'https://w3id.org/iokg/id/assertion/x--partOf--y/wikipedia-2024/graphika/via/therecord-2023-08-29'
+    """
+    tail = f"/via/{first_carrier}" if first_carrier else ""
+    return f"{ID}assertion/{cid}/{document}/{party}{tail}"
+
+
+def party_iri(party_id: str) -> str:
+    """Parties (publishers, asserters, speakers) are entities."""
+    return entity_iri(party_id)
 
 
 def alias_iri(entity_id: str, name: str) -> str:
@@ -136,6 +148,10 @@ ENTITY_TYPES: dict[str, EntityType] = {t.key: t for t in [
                "An indictment, criminal complaint or other court action, at a date."),
     EntityType("event", "Event", "event",
                "Another dated happening: a publication of note, a call to protest, a leak."),
+    EntityType("characterization", "Characterization", "characterization",
+               "A judgement of an operation's nature, scale, quality or effect, worded so that \"X is "
+               "characterized as <label>\" reads true: \"the largest known covert influence operation\", "
+               "\"having gained little engagement from authentic users\"."),
 ]}
 
 #: Types that are dated events (subclasses of iokg:Event).
@@ -180,8 +196,31 @@ PREDICATES: dict[str, Predicate] = {p.key: p for p in [
        {"person"}, {"organization", "state-entity"}, align="http://www.w3.org/ns/org#memberOf"),
     _p("operatesOn", "operates on", "The operation posts or keeps accounts on the platform.",
        OPERATIONS, {"platform"}),
-    _p("promotes", "promotes", "The operation pushes the narrative or posts about the topic.",
-       OPERATIONS, {"narrative", "topic"}),
+    _p("pushesNarrative", "pushes the narrative",
+       "The operation pushes the narrative: a story or framing (\"the US is in decline\").",
+       OPERATIONS, {"narrative"}),
+    _p("postsAbout", "posts about",
+       "The operation posts about the subject, with no particular framing implied.",
+       OPERATIONS, {"topic", "event", "person", "group", "country", "election", "organization",
+                    "state-entity", "platform"}),
+    _p("attacks", "attacks",
+       "The operation criticizes, denigrates or smears the person, body, group or subject.",
+       OPERATIONS, {"person", "group", "organization", "state-entity", "country", "topic", "event",
+                    "election"}),
+    _p("harasses", "harasses", "The operation harasses the person or group (abuse, threats, intimidation).",
+       OPERATIONS, {"person", "group"}),
+    _p("callsForProtestsAgainst", "calls for protests against",
+       "The operation calls on people to protest against the thing named.",
+       OPERATIONS, {"topic", "event", "organization", "state-entity", "person", "country", "group"}),
+    _p("characterizedAs", "is characterized as",
+       "A source judges the operation's nature, scale, quality or effect so (its reach, its sophistication).",
+       OPERATIONS, {"characterization"}),
+    _p("impersonates", "impersonates",
+       "The operation poses as, or fakes content of, the person, group or body.",
+       OPERATIONS, {"person", "group", "organization", "state-entity"}),
+    _p("amplifies", "amplifies",
+       "The operation spreads or boosts the content of the actor (diplomats, state media).",
+       OPERATIONS, ACTORS | {"group"}),
     _p("targets", "targets", "The operation (or event) is aimed at the person, group, election or country.",
        OPERATIONS | EVENT_TYPES, TARGETABLE),
     _p("usesTechnique", "uses technique", "The operation uses the DISARM technique.",
@@ -256,6 +295,17 @@ STANCES: dict[str, Concept] = {c.key: c for c in [
             "The source looked at the question and says it could not tell."),
 ]}
 
+#: Whose words the confidence words of an assertion are.
+CONFIDENCE_WHOSE: dict[str, Concept] = {c.key: c for c in [
+    Concept("asserter", "AsserterWords", "the asserter's own words",
+            "The asserting party's own words, quoted verbatim by the document in hand."),
+    Concept("carrier", "CarrierWords", "a carrier's paraphrase",
+            "The document in hand's own wording of what the asserting party said."),
+]}
+
+#: Entity types that can publish, assert or speak.
+PARTIES = {"organization", "state-entity", "person"}
+
 EVIDENCE_KINDS: dict[str, Concept] = {c.key: c for c in [
     Concept("behavioural-pattern", "BehaviouralPattern", "behavioural pattern",
             "Posting times, coordination, shared habits of accounts."),
@@ -271,9 +321,6 @@ EVIDENCE_KINDS: dict[str, Concept] = {c.key: c for c in [
             "Data a platform holds or released (takedown data sets)."),
     Concept("open-source", "OpenSourceResearch", "open-source research",
             "Evidence found in public material by the source's own research."),
-    Concept("relayed", "Relayed", "relayed",
-            "The source repeats what another source said, without evidence of its own."),
-    Concept("unstated", "Unstated", "unstated", "The source gives no basis."),
 ]}
 
 

@@ -38,8 +38,9 @@ CLAIM_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("membership", "Membership and hierarchy",
      frozenset({"partOf", "overlapsWith", "subOrganizationOf", "memberOf"})),
     ("platforms", "Platforms", frozenset({"operatesOn"})),
-    ("narratives", "Narratives and topics", frozenset({"promotes"})),
-    ("targets", "Targets", frozenset({"targets"})),
+    ("narratives", "Narratives and topics", frozenset({"pushesNarrative", "postsAbout"})),
+    ("targets", "Targets, attacks and calls to protest",
+     frozenset({"targets", "attacks", "harasses", "callsForProtestsAgainst"})),
     ("techniques", "Techniques (DISARM)", frozenset({"usesTechnique"})),
     ("events", "Amplifiers, events and legal actions",
      frozenset({"amplifiedBy", "concerns", "conductedBy", "charges"})),
@@ -133,6 +134,12 @@ def short_source(s: SourceRef) -> str:
     return f"{short_publisher(s.publisher)} {s.date[:4]}"
 
 
+def said_by_text(a: AssertionView) -> str:
+    """Who said it, in words: ``Graphika (Jack Stubbs)``, or the party alone."""
+    party = a.said_by.label or a.said_by.id
+    return f"{party} ({a.speaker.label or a.speaker.id})" if a.speaker else party
+
+
 def evidence_label(key: str) -> str:
     concept = vocab.EVIDENCE_KINDS.get(key)
     return concept.label if concept else key
@@ -182,13 +189,14 @@ def reference_text(s: SourceView) -> str:
 
 
 def references(c: ClaimView, lookup) -> list[Reference]:
-    """The sources of a claim as references, oldest first: every source with an assertion on it,
-    then the primary sources those rest on. ``lookup(id)`` gives a source's `SourceView`."""
+    """The sources of a claim as references, oldest first: every document an assertion on it is read
+    in, then the carriers those name. ``lookup(id)`` gives a source's `SourceView`."""
     roles: dict[str, list[str]] = {}
     for a in all_assertions(c):
-        roles.setdefault(a.source.id, []).append(a.stance)
-    for ident in c.corroboration.primary_sources:
-        roles.setdefault(ident, []).append("primary source")
+        roles.setdefault(a.source.id, []).append(f"{a.stance} (read here)")
+    for a in all_assertions(c):
+        for ident in a.via:
+            roles.setdefault(ident, []).append(f"carries {a.said_by.label or a.said_by.id}")
     refs = [Reference(lookup(ident), "; ".join(dict.fromkeys(r))) for ident, r in roles.items()]
     refs.sort(key=lambda ref: (ref.source.date_from or dt.date.min, ref.source.date, ref.source.id))
     return refs

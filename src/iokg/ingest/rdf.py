@@ -10,12 +10,14 @@ import pyoxigraph as ox
 
 from iokg import vocab
 from iokg.ingest.reading import Corpus
+from iokg.provenance.independence import Said, tally
 from iokg.settings import ONTOLOGY_DIR
 from iokg.techniques import load_techniques
 
 P = vocab.PREFIXES
 XSD = P["xsd"]
 DATA = ox.NamedNode(vocab.GRAPH_DATA)
+DERIVED_GRAPH = ox.NamedNode(vocab.GRAPH_DERIVED)
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -96,6 +98,31 @@ def _add_dates(out: Converted, node: ox.NamedNode, text: str) -> None:
     out.add(node, _t("dateTo"), _xsd_date(end))
 
 
+def claim_sentence(a, label) -> str:
+    """A claim as the English sentence pages and labels show: subject, predicate label, object or value.
+
+    ``label(id)`` names an entity or technique.
+    """
+    pred = vocab.PREDICATES[a.predicate]
+    if a.object is not None:
+        tail = label(a.object)
+    else:
+        tail = f"{a.qualifier} {a.value}" if a.qualifier else str(a.value)
+    return f"{label(a.subject)} {pred.label} {tail}"
+
+
+def labeller(corpus: Corpus):
+    """``label(id)``: an entity's label, a technique's id and name, or the id itself."""
+    techniques = load_techniques()
+    labels = {loc.record.id: loc.record.label for loc in corpus.entities}
+
+    def label(ref: str) -> str:
+        if ref in techniques:
+            return f"{ref} {techniques[ref].name}"
+        return labels.get(ref, ref)
+    return label
+
+
 def convert(corpus: Corpus) -> Converted:
     """The data graph (``graph/data``) of a checked corpus."""
     out = Converted()
@@ -114,7 +141,7 @@ def convert(corpus: Corpus) -> Converted:
         out.add(node, _t("sourceKind"), _t(vocab.SOURCE_KINDS[s.kind].local))
         out.add(node, _q("dcterms", "title"), ox.Literal(s.title))
         out.add(node, RDFS_LABEL, ox.Literal(s.title))
-        out.add(node, _q("dcterms", "publisher"), ox.Literal(s.publisher))
+        out.add(node, _q("dcterms", "publisher"), _n(vocab.party_iri(s.publisher)))
         for author in s.authors:
             out.add(node, _q("dcterms", "creator"), ox.Literal(author))
         if s.authors:
@@ -162,6 +189,10 @@ def convert(corpus: Corpus) -> Converted:
             for sid in alias.sources:
                 out.add(anode, _t("usedBy"), _n(vocab.source_iri(sid)))
 
+    for loc in corpus.sources:
+        s = loc.record
+        out.add(_n(vocab.source_iri(s.id)), _t("publisherName"), ox.Literal(labels.get(s.publisher, s.publisher)))
+
     def ref_iri(ref: str) -> ox.NamedNode:
         if vocab.TECHNIQUE_PATTERN.match(ref):
             return _n(vocab.technique_iri(ref))
@@ -173,8 +204,10 @@ def convert(corpus: Corpus) -> Converted:
         return labels.get(ref, ref)
 
     source_dates = {loc.record.id: loc.record.date for loc in corpus.sources}
+    publisher_of = {loc.record.id: loc.record.publisher for loc in corpus.sources}
     claims_done: set[str] = set()
-    for loc, sid in corpus.assertions:
+    said: list[Said] = []
+    for loc, doc in corpus.assertions:
         a = loc.record
         cid = a.claim_id
         cnode = _n(vocab.claim_iri(cid))
@@ -189,26 +222,38 @@ def convert(corpus: Corpus) -> Converted:
             out.add(cnode, _t("predicate"), _t(a.predicate))
             if a.object is not None:
                 out.add(cnode, _t("object"), ref_iri(a.object))
-                text = ref_label(a.object)
             else:
                 if pred.value == "date":
                     out.add(cnode, _t("value"), date_literal(str(a.value)))
                 else:
                     out.add(cnode, _t("value"), _integer(a.value))
-                text = f"{a.qualifier} {a.value}" if a.qualifier else str(a.value)
                 if a.qualifier:
                     out.add(cnode, _t("qualifier"), ox.Literal(a.qualifier))
-            out.add(cnode, RDFS_LABEL, ox.Literal(f"{ref_label(a.subject)} {pred.label} {text}"))
-        anode = _n(vocab.assertion_iri(cid, sid))
+            out.add(cnode, RDFS_LABEL, ox.Literal(claim_sentence(a, ref_label)))
+        party = a.said_by or publisher_of[doc]
+        anode = _n(vocab.assertion_iri(cid, doc, party, a.via[0] if a.via else None))
         out.origin[anode.value] = (loc.file, loc.line, f"assertion ({a.subject} {a.predicate} "
                                    f"{a.object if a.object is not None else a.value})")
         out.counts["assertions"] += 1
         out.add(anode, RDF_TYPE, _t("Assertion"))
         out.add(anode, _t("claim"), cnode)
-        out.add(anode, _t("source"), _n(vocab.source_iri(sid)))
+        out.add(anode, _t("source"), _n(vocab.source_iri(doc)))
+        out.add(anode, _t("saidBy"), _n(vocab.party_iri(party)))
+        if a.said_by is None or (a.said_by == publisher_of[doc] and not a.via):
+            out.add(anode, _t("ownVoice"), ox.Literal("true", datatype=XSD_BOOLEAN))
+        if a.speaker:
+            out.add(anode, _t("speaker"), _n(vocab.entity_iri(a.speaker)))
+        for position, carrier in enumerate(a.via, start=1):
+            cnode_ = _n(f"{anode.value}/carrier/{position}")
+            out.add(anode, _t("via"), _n(vocab.source_iri(carrier)))
+            out.add(anode, _t("carrier"), cnode_)
+            out.add(cnode_, RDF_TYPE, _t("Carrier"))
+            out.add(cnode_, _t("document"), _n(vocab.source_iri(carrier)))
+            out.add(cnode_, _t("position"), _integer(position))
         out.add(anode, _t("stance"), _t(vocab.STANCES[a.stance].local))
         if a.confidence:
-            out.add(anode, _t("confidenceWords"), ox.Literal(a.confidence))
+            out.add(anode, _t("confidenceWords"), ox.Literal(a.confidence.words))
+            out.add(anode, _t("confidenceWhose"), _t(vocab.CONFIDENCE_WHOSE[a.confidence.whose].local))
         if a.likelihood:
             out.add(anode, _t("likelihood"), _t(vocab.LIKELIHOODS[a.likelihood].local))
         for kind in a.evidence:
@@ -219,13 +264,27 @@ def convert(corpus: Corpus) -> Converted:
             out.add(anode, _t("locator"), ox.Literal(a.locator))
         if a.note:
             out.add(anode, RDFS_COMMENT, ox.Literal(a.note))
-        for cited in a.cites:
-            out.add(anode, _t("cites"), _n(vocab.source_iri(cited)))
-        if a.original:
-            out.add(anode, _t("original"), ox.Literal("true", datatype=XSD_BOOLEAN))
-        when = a.date or source_dates[sid]
+        when = a.date or source_dates[doc]
         _add_dates(out, anode, when)
+        said.append(Said(cid, a.stance, party, (*a.via, doc)))
+    _add_tallies(out, tally(said, publisher_of))
     return out
+
+
+def _add_tallies(out: Converted, tallies) -> None:
+    """Each claim's independence count with its parts, in ``graph/derived`` (see `iokg.provenance.independence`)."""
+    for cid, t in tallies.items():
+        c = _n(vocab.claim_iri(cid))
+        out.add(c, _t("independentOrigins"), _integer(t.independent_origins), DERIVED_GRAPH)
+        out.add(c, _t("supportingAssertions"), _integer(t.supporting_assertions), DERIVED_GRAPH)
+        for party in t.origins:
+            out.add(c, _t("origin"), _n(vocab.party_iri(party)), DERIVED_GRAPH)
+        for doc in t.relays:
+            out.add(c, _t("relayedBy"), _n(vocab.source_iri(doc)), DERIVED_GRAPH)
+        for party in t.contesting:
+            out.add(c, _t("contestedBy"), _n(vocab.party_iri(party)), DERIVED_GRAPH)
+        for party in t.inconclusive:
+            out.add(c, _t("inconclusiveFor"), _n(vocab.party_iri(party)), DERIVED_GRAPH)
 
 
 def technique_quads() -> list[ox.Quad]:

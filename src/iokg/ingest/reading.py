@@ -12,7 +12,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from iokg.errors import Problem
-from iokg.ingest.records import DataFile
+from iokg.ingest.records import Assertion, DataFile, Entity, Source
 
 
 class _DatesAsText(RoundTripConstructor):
@@ -30,11 +30,32 @@ def _yaml() -> YAML:
 
 @dataclass
 class Located:
-    """A record with where it was written."""
+    """A record with where it was written.
+
+    ``partial`` records failed their shape check: ``record`` is then a `Partial` holding what
+    could be read of it, so the checks across files still see its id and the ids it names.
+    """
 
     record: Any
     file: str
     line: int
+    partial: bool = False
+
+
+class Partial:
+    """What can be read of a record that failed its shape check: its text fields, as written."""
+
+    def __init__(self, raw: dict):
+        self.raw = raw
+
+    def __getattr__(self, name: str) -> Any:
+        value = self.raw.get(name) if isinstance(self.raw, dict) else None
+        if name in _LIST_FIELDS:
+            return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return value if isinstance(value, str) else None
+
+
+_LIST_FIELDS = {"via", "sources", "derived_from", "aliases", "evidence", "authors"}
 
 
 @dataclass
@@ -43,8 +64,16 @@ class Corpus:
 
     entities: list[Located] = field(default_factory=list)
     sources: list[Located] = field(default_factory=list)
-    assertions: list[tuple[Located, str]] = field(default_factory=list)  # (assertion, source id)
+    assertions: list[tuple[Located, str]] = field(default_factory=list)  # (assertion, document id)
     files: int = 0
+
+    def complete(self) -> "Corpus":
+        """The records that passed their shape checks (what can be converted to RDF)."""
+        sources = [x for x in self.sources if not x.partial]
+        known = {x.record.id for x in sources}
+        return Corpus(entities=[x for x in self.entities if not x.partial], sources=sources,
+                      assertions=[x for x in self.assertions if not x[0].partial and x[1] in known],
+                      files=self.files)
 
 
 def line_of(doc: Any, loc: tuple) -> int:
@@ -126,25 +155,41 @@ def read_file(path: Path, root: Path, corpus: Corpus) -> list[Problem]:
     if doc is None:
         return []
     if not isinstance(doc, dict):
-        return [Problem(rel, 1, "file", "a data file is a mapping with `entities:`, `source:` or `assertions:`")]
+        return [Problem(rel, 1, "file", "a data file is a mapping with `entities:`, `source:` (or `document:`) "
+                        "and `assertions:`")]
+    problems: list[Problem] = []
+
+    def report(err: ValidationError, prefix: tuple) -> None:
+        for e in err.errors():
+            loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p in ("function-after", "function-before")))
+            loc = prefix + tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("int", "str"))))
+            problems.append(Problem(rel, line_of(doc, loc), record_name(doc, loc), _message(e)))
+
     try:
         parsed = DataFile.model_validate(doc)
     except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("function-after", "function-before")))
-            loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("int", "str"))))
-            problems.append(Problem(rel, line_of(doc, loc), record_name(doc, loc), _message(err)))
-        # de-duplicate the union branches pydantic reports for one value
+        report(e, ())
         return list(dict.fromkeys(problems))
-    for i, entity in enumerate(parsed.entities):
-        corpus.entities.append(Located(entity, rel, line_of(doc, ("entities", i))))
+
+    def each(model, raw: Any, where: tuple) -> Located:
+        line = line_of(doc, where)
+        try:
+            return Located(model.model_validate(raw), rel, line)
+        except ValidationError as e:
+            report(e, where)
+            return Located(Partial(raw), rel, line, partial=True)
+
+    for i, raw in enumerate(parsed.entities):
+        corpus.entities.append(each(Entity, raw, ("entities", i)))
+    document = parsed.document
     if parsed.source is not None:
-        corpus.sources.append(Located(parsed.source, rel, line_of(doc, ("source",))))
-        for i, assertion in enumerate(parsed.assertions):
-            corpus.assertions.append(
-                (Located(assertion, rel, line_of(doc, ("assertions", i))), parsed.source.id))
-    return []
+        loc = each(Source, parsed.source, ("source",))
+        corpus.sources.append(loc)
+        document = loc.record.id
+    for i, raw in enumerate(parsed.assertions):
+        corpus.assertions.append((each(Assertion, raw, ("assertions", i)), document))
+    # one value can fail several union branches with the same message: report it once
+    return list(dict.fromkeys(problems))
 
 
 def read_folder(root: Path) -> tuple[Corpus, list[Problem]]:

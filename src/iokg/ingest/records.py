@@ -4,15 +4,25 @@ A data file holds ``entities:`` (a list of entities), or one ``source:`` with th
 ``assertions:`` it makes, or both. Every field is checked here; references between records are
 checked afterwards, in `iokg.ingest.checks`, once every file is read.
 
->>> Assertion.model_validate({"subject": "spicypanda", "predicate": "attributedTo",
-...     "object": "cicc", "stance": "supports", "confidence": "very likely",
-...     "likelihood": "very likely", "evidence": ["organizational-link"]}).claim_id
-'spicypanda--attributedTo--cicc'
+>>> a = Assertion.model_validate({"subject": "spicypanda", "predicate": "attributedTo",
+...     "object": "cicc", "stance": "supports", "said_by": "graphika", "speaker": "jack-stubbs",
+...     "via": ["therecord-2023-08-29"],
+...     "confidence": {"words": "limited confidence", "whose": "carrier"}})
+>>> a.claim_id, a.confidence.whose
+('spicypanda--attributedTo--cicc', 'carrier')
+>>> Assertion.model_validate({"subject": "x", "predicate": "atributedTo", "object": "y",
+...     "stance": "supports"})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+pydantic_core._pydantic_core.ValidationError: 1 validation error for Assertion
+predicate
+  Value error, unknown predicate 'atributedTo': did you mean 'attributedTo'? ...
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Annotated, Any
 
@@ -68,10 +78,21 @@ def _ref(value: Any) -> str:
 Ref = Annotated[str, BeforeValidator(_ref)]
 
 
+def did_you_mean(value: Any, choices) -> str:
+    """' did you mean 'x'?' for the closest of ``choices``, or '' when none is close.
+
+    >>> did_you_mean("suports", ["supports", "disputes"])
+    " did you mean 'supports'?"
+    """
+    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return f" did you mean '{close[0]}'?" if close else ""
+
+
 def _choice(table: dict, what: str):
     def check(value: Any) -> str:
         if value not in table:
-            raise ValueError(f"unknown {what} '{value}': use one of {', '.join(table)}")
+            raise ValueError(f"unknown {what} '{value}':{did_you_mean(value, table)} "
+                             f"use one of {', '.join(table)}")
         return value
     return BeforeValidator(check)
 
@@ -80,7 +101,8 @@ def _likelihood(value: Any) -> str:
     words = str(value).strip().lower() if value is not None else ""
     if words not in vocab.LIKELIHOOD_BY_WORD:
         allowed = ", ".join(w for l in vocab.LIKELIHOODS.values() for w in l.words)
-        raise ValueError(f"unknown likelihood word '{value}': use an ICD 203 term ({allowed}), "
+        raise ValueError(f"unknown likelihood word '{value}':{did_you_mean(words, vocab.LIKELIHOOD_BY_WORD)} "
+                         f"use an ICD 203 term ({allowed}), "
                          "or leave `likelihood` out and keep the source's words in `confidence`")
     return vocab.LIKELIHOOD_BY_WORD[words].key
 
@@ -115,7 +137,8 @@ class Source(Record):
     id: Id
     kind: Annotated[str, _choice(vocab.SOURCE_KINDS, "source kind")]
     title: str = Field(min_length=1)
-    publisher: str = Field(min_length=1)
+    publisher: Id = Field(description="The party that published it: an entity id (organization, "
+                          "state entity or person).")
     authors: list[str] = []
     date: PartialDate
     url: str | None = None
@@ -145,6 +168,15 @@ class Source(Record):
         return v.lower() if v else v
 
 
+class Confidence(Record):
+    """Words of confidence, and whose words they are."""
+
+    words: str = Field(min_length=1, description="The words, verbatim as the document in hand gives them.")
+    whose: Annotated[str, _choice(vocab.CONFIDENCE_WHOSE, "`whose`")] = Field(
+        description="`asserter`: the asserting party's own words, quoted; `carrier`: the document in hand's "
+                    "paraphrase of what the party said.")
+
+
 class Assertion(Record):
     subject: Ref
     predicate: Annotated[str, _choice(vocab.PREDICATES, "predicate")]
@@ -152,15 +184,36 @@ class Assertion(Record):
     value: int | PartialDate | None = None
     qualifier: Annotated[str, _choice(dict.fromkeys(vocab.QUALIFIERS), "qualifier")] | None = None
     stance: Annotated[str, _choice(vocab.STANCES, "stance")]
-    confidence: str | None = Field(default=None, description="The source's own words of confidence, verbatim.")
+    said_by: Id | None = Field(default=None, description="The asserting party (an entity id); "
+                               "omitted: the document in hand says it in its own voice.")
+    speaker: Id | None = Field(default=None, description="The person through whom the party said it.")
+    via: list[Id] = Field(default=[], description="Carriers between the party and the document in hand, "
+                          "nearest to the party first.")
+    confidence: Confidence | None = None
     likelihood: Annotated[str, BeforeValidator(_likelihood)] | None = None
-    evidence: list[Annotated[str, _choice(vocab.EVIDENCE_KINDS, "evidence kind")]] = Field(min_length=1)
+    evidence: list[Annotated[str, _choice(vocab.EVIDENCE_KINDS, "evidence kind")]] = Field(
+        default=[], description="The kinds of evidence the document states; none: no basis stated.")
     excerpt: str | None = Field(default=None, max_length=MAX_EXCERPT_CHARS)
     locator: str | None = None
-    date: PartialDate | None = Field(default=None, description="When it was said, if not the source's date.")
-    cites: list[Id] = Field(default=[], description="The sources this statement rests on, as the source cites them.")
-    original: bool = Field(default=False, description="The source's own reporting, though the source relays others too.")
+    date: PartialDate | None = Field(default=None, description="When it was said, if not the document's date.")
     note: str | None = None
+
+    @field_validator("confidence", mode="before")
+    @classmethod
+    def _plain_words(cls, v: Any, info) -> Any:
+        if isinstance(v, str):
+            if info.data.get("said_by") is not None or info.data.get("via"):
+                raise ValueError("say whose words these are: write `confidence: {words: ..., whose: asserter}` "
+                                 "(the party's own words) or `whose: carrier` (the document's paraphrase)")
+            return {"words": v, "whose": "asserter"}
+        return v
+
+    @field_validator("via")
+    @classmethod
+    def _via_once(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("a carrier is named twice in `via`")
+        return v
 
     @model_validator(mode="after")
     def _object_or_value(self) -> "Assertion":
@@ -189,14 +242,20 @@ class Assertion(Record):
 
 
 class DataFile(Record):
-    """One YAML file under data/."""
+    """One YAML file under data/: its parts, each record checked on its own (`iokg.ingest.reading`)."""
 
-    entities: list[Entity] = []
-    source: Source | None = None
-    assertions: list[Assertion] = []
+    entities: list[Any] = []
+    source: Any = None
+    document: Id | None = Field(default=None, description="The source (defined in another file) that the "
+                                "`assertions:` of this file are read in.")
+    assertions: list[Any] = []
 
     @model_validator(mode="after")
-    def _assertions_need_source(self) -> "DataFile":
-        if self.assertions and self.source is None:
-            raise ValueError("a file with `assertions:` must also have the `source:` that makes them")
+    def _assertions_need_document(self) -> "DataFile":
+        if self.source is not None and self.document is not None:
+            raise ValueError("a file has either `source:` (the document, defined here) or `document:` "
+                             "(a source defined in another file), not both")
+        if self.assertions and self.source is None and self.document is None:
+            raise ValueError("a file with `assertions:` must also have the `source:` they are read in, "
+                             "or `document: <source id>` naming it")
         return self

@@ -1,67 +1,32 @@
-"""Independent-source counts, from the named query `corroboration` (its logic lives there only).
+"""A claim's independent origins, from its assertions, by the one rule in `iokg.provenance.independence`.
 
-One claim: the query bound to that claim. Many claims (an entity page): the query over every
-claim, run once per build of the store and kept, since the graph does not change between builds.
+The build stores every claim's tally in ``graph/derived`` (named query `corroboration`); the
+lookups tally the assertions they already hold, so that an ``as_of`` day governs the count as it
+governs the assertions shown. Both run the same function.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-from pathlib import Path
+from iokg.provenance.independence import Said, tally
+from iokg.provenance.models import AssertionView, Contester, Corroboration, StanceGroups
 
-from iokg.provenance import rows as r
-from iokg.provenance.models import Corroboration
-from iokg.queries import get_query
-from iokg.store import resolve_store
-
-_cache: "weakref.WeakKeyDictionary[object, tuple[str, dict[str, Corroboration]]]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-NONE = Corroboration(independent_sources=0, independent_publishers=0, supporting_sources=0,
-                     contesting_sources=0, primary_sources=[])
+NONE = Corroboration(independent_origins=0)
 
 
-def _from_row(row: dict) -> Corroboration:
-    def n(name: str) -> int:
-        return int(r.text(row, name) or 0)
-    return Corroboration(independent_sources=n("independentSources"),
-                         independent_publishers=n("independentPublishers"),
-                         supporting_sources=n("supportingSources"), contesting_sources=n("contestingSources"),
-                         primary_sources=sorted((r.text(row, "primarySources") or "").split()))
-
-
-def for_claim(store, claim_id: str) -> Corroboration:
-    q = get_query("corroboration")
-    rows = store.select(q.text, q.bind({"claim": claim_id}))
-    return _from_row(rows[0]) if rows else NONE
-
-
-def _version(store) -> str | None:
-    """What identifies the graph the store serves now (its current build), if it can tell."""
-    path = getattr(store, "path", None)
-    if path is None:
-        return None
-    try:
-        return str(resolve_store(Path(path)))
-    except Exception:
-        return None
-
-
-def table(store) -> dict[str, Corroboration]:
-    """Corroboration of every claim, by claim IRI; computed once per build of a store."""
-    version = _version(store)
-    if version is not None:
-        with _lock:
-            hit = _cache.get(store)
-        if hit is not None and hit[0] == version:
-            return hit[1]
-    q = get_query("corroboration")
-    result = {r.text(row, "claim"): _from_row(row) for row in store.select(q.text, q.bind({}))}
-    if version is not None:
-        try:
-            with _lock:
-                _cache[store] = (version, result)
-        except TypeError:  # a store object that cannot be weakly referenced: no caching
-            pass
-    return result
+def from_assertions(groups: StanceGroups) -> Corroboration:
+    """The corroboration of one claim whose assertions (already cut to any ``as_of``) are ``groups``."""
+    views: list[AssertionView] = [*groups.supports, *groups.disputes, *groups.denies, *groups.inconclusive]
+    if not views:
+        return NONE
+    publisher_of = {a.source.id: a.source.publisher_id for a in views}
+    for a in views:
+        publisher_of.update(zip(a.via, a.via_publishers))
+    t = tally([Said("claim", a.stance, a.said_by.id, (*a.via, a.source.id)) for a in views], publisher_of)["claim"]
+    party = {a.said_by.id: a.said_by for a in views}
+    first: dict[str, AssertionView] = {}
+    for a in sorted([*groups.disputes, *groups.denies], key=lambda a: (a.date_to is None, a.date_to)):
+        first.setdefault(a.said_by.id, a)
+    return Corroboration(
+        independent_origins=t.independent_origins, origins=[party[p] for p in t.origins], relays=t.relays,
+        contesting=[Contester(party=party[p], stance=first[p].stance, date=first[p].date) for p in t.contesting],
+        inconclusive=[party[p] for p in t.inconclusive], supporting_assertions=t.supporting_assertions)

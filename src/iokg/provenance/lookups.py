@@ -67,7 +67,7 @@ def search(store, q: str, limit: int = 20) -> SearchResults:
     return SearchResults(q=q, limit=limit, results=hits[:limit], truncated=len(hits) > limit)
 
 
-def _claim_views(store, assertion_rows: list[dict], table=None) -> list[ClaimView]:
+def _claim_views(assertion_rows: list[dict]) -> list[ClaimView]:
     """Claims of the rows (one per assertion), each with its assertions by stance and corroboration."""
     by_claim: dict[str, list[dict]] = {}
     for row in r.unique_by(assertion_rows, "assertion"):
@@ -76,10 +76,9 @@ def _claim_views(store, assertion_rows: list[dict], table=None) -> list[ClaimVie
     views = []
     for iri, rows in by_claim.items():
         summary = r.claim_summary(rows[0])
-        counts = (table.get(iri) if table is not None
-                  else corroboration.for_claim(store, summary.id)) or corroboration.NONE
-        views.append(ClaimView(**summary.model_dump(), assertions=r.group_by_stance([r.assertion(x) for x in rows]),
-                               corroboration=counts))
+        groups = r.group_by_stance([r.assertion(x) for x in rows])
+        views.append(ClaimView(**summary.model_dump(), assertions=groups,
+                               corroboration=corroboration.from_assertions(groups)))
     views.sort(key=lambda c: (order.get(c.predicate.key, 99), c.label.casefold(), c.id))
     return views
 
@@ -105,7 +104,7 @@ def entity(store, id: str) -> EntityView:
     type_key = r.type_key(r.text(head, "class"))
     etype = vocab.ENTITY_TYPES.get(type_key)
     claim_rows = run(store, "assertions", entity=id)
-    claims = _claim_views(store, claim_rows, corroboration.table(store) if claim_rows else {})
+    claims = _claim_views(claim_rows)
     alias_views = [AliasView(name=n, sources=sorted(s, key=lambda x: (x.date, x.id)))
                    for n, s in sorted(aliases.items(), key=lambda kv: kv[0].casefold())]
     return EntityView(
@@ -121,12 +120,12 @@ def claim(store, id: str) -> ClaimView:
     rows = run(store, "assertions", claim=id)
     if not rows:
         raise EntityNotFound(f"no claim with id '{id}'")
-    return _claim_views(store, rows)[0]
+    return _claim_views(rows)[0]
 
 
 def sources(store) -> list[SourceRef]:
     """Every source as a `SourceRef` (title, publisher, kind, date), oldest first: enough to name
-    sources known only by id, such as the primary sources of a claim's corroboration."""
+    sources known only by id, such as the carriers of an assertion or the relays of a claim."""
     return [r.source_ref(row) for row in r.unique_by(run(store, "sources"), "source")]
 
 
@@ -155,7 +154,7 @@ def source(store, id: str) -> SourceView:
     authors = r.text(head, "authors")
     return SourceView(
         id=id, iri=r.text(head, "source") or vocab.source_iri(id), title=r.text(head, "title"),
-        publisher=r.text(head, "publisher"), kind=kind, kind_label=kind_label,
+        publisher=r.text(head, "publisher"), publisher_id=r.text(head, "publisherId"), kind=kind, kind_label=kind_label,
         authors=authors.split("; ") if authors else [], date=r.text(head, "date"),
         date_from=r.day(r.text(head, "dateFrom")), date_to=r.day(r.text(head, "dateTo")),
         url=r.text(head, "url"), archive_url=r.text(head, "archiveUrl"), sha256=r.text(head, "sha256"),

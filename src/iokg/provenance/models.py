@@ -27,7 +27,8 @@ class SourceRef(BaseModel):
     id: str
     iri: str
     title: str
-    publisher: str
+    publisher: str = Field(description="The publisher's name.")
+    publisher_id: str | None = Field(default=None, description="The publisher's entity id (a party).")
     kind: str = Field(description="Source kind key, e.g. government-report, news-article.")
     kind_label: str
     date: str = Field(description="The source's date as precise as it is known: YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -42,21 +43,29 @@ class LikelihoodBand(BaseModel):
 
 
 class AssertionView(BaseModel):
-    """What one source says about one claim."""
+    """What one party says about one claim, as read in one document."""
 
     iri: str
-    source: SourceRef
+    source: SourceRef = Field(description="The document in hand: where this assertion is read.")
+    said_by: Ref = Field(description="The asserting party: whose judgement or statement it is.")
+    speaker: Ref | None = Field(default=None, description="The person through whom the party said it.")
+    via: list[str] = Field(default_factory=list, description="Ids of the carriers between the party and the "
+                           "document in hand, nearest to the party first.")
+    via_publishers: list[str] = Field(default_factory=list, description="The publishers' entity ids of `via`, "
+                                      "in the same order.")
+    own_voice: bool = Field(default=False, description="The document in hand says it in its own voice.")
     stance: Stance
     date: str | None = Field(default=None, description="When it was said (YYYY, YYYY-MM or YYYY-MM-DD).")
     date_from: dt.date | None = Field(default=None, description="Earliest day `date` can stand for.")
     date_to: dt.date | None = Field(default=None, description="Latest day `date` can stand for; `as_of` compares this.")
-    confidence_words: str | None = Field(default=None, description="The source's own words of confidence, verbatim.")
+    confidence_words: str | None = Field(default=None, description="Words of confidence, verbatim.")
+    confidence_whose: Literal["asserter", "carrier"] | None = Field(
+        default=None, description="`asserter`: the party's own words; `carrier`: the document in hand's paraphrase.")
     likelihood: LikelihoodBand | None = None
-    evidence_kinds: list[str] = Field(default_factory=list, description="e.g. organizational-link, relayed.")
+    evidence_kinds: list[str] = Field(default_factory=list, description="The kinds of evidence the document "
+                                      "states, e.g. organizational-link; empty: none stated.")
     excerpt: str | None = None
-    locator: str | None = Field(default=None, description="Page, section or paragraph in the source.")
-    cites: list[str] = Field(default_factory=list, description="Ids of the sources this statement rests on.")
-    original: bool = Field(default=False, description="The source's own reporting though it relays others too.")
+    locator: str | None = Field(default=None, description="Page, section or paragraph in the document in hand.")
     note: str | None = None
 
 
@@ -69,14 +78,24 @@ class StanceGroups(BaseModel):
     inconclusive: list[AssertionView] = Field(default_factory=list)
 
 
-class Corroboration(BaseModel):
-    """How many independent sources back a claim (named query `corroboration`)."""
+class Contester(BaseModel):
+    """A party that disputes or denies a claim, with the date it first did."""
 
-    independent_sources: int = Field(description="Primary sources reached by following derivation links back.")
-    independent_publishers: int
-    supporting_sources: int = Field(description="Sources that support the claim at all, relays included.")
-    contesting_sources: int = Field(description="Sources that dispute or deny it.")
-    primary_sources: list[str] = Field(default_factory=list, description="Ids of the independent sources.")
+    party: Ref
+    stance: Literal["disputes", "denies"]
+    date: str | None = None
+
+
+class Corroboration(BaseModel):
+    """A claim's independent origins with their parts (the rule: `iokg.provenance.independence`)."""
+
+    independent_origins: int = Field(description="Distinct asserting parties that support the claim.")
+    origins: list[Ref] = Field(default_factory=list, description="Those parties.")
+    relays: list[str] = Field(default_factory=list, description="Ids of the documents that only carry another "
+                              "party's supporting assertion.")
+    contesting: list[Contester] = Field(default_factory=list, description="Parties that dispute or deny it.")
+    inconclusive: list[Ref] = Field(default_factory=list, description="Parties that say they cannot tell.")
+    supporting_assertions: int = Field(default=0, description="Supporting assertions, relays included.")
 
 
 class PredicateRef(BaseModel):
@@ -181,6 +200,7 @@ class SourceView(BaseModel):
     iri: str
     title: str
     publisher: str
+    publisher_id: str | None = None
     kind: str
     kind_label: str
     authors: list[str] = Field(default_factory=list)

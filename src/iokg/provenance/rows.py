@@ -13,6 +13,7 @@ _SOURCE_KINDS = {c.local: c for c in vocab.SOURCE_KINDS.values()}
 _STANCES = {c.local: c.key for c in vocab.STANCES.values()}
 _EVIDENCE = {c.local: c.key for c in vocab.EVIDENCE_KINDS.values()}
 _LIKELIHOODS = {l.local: l for l in vocab.LIKELIHOODS.values()}
+_WHOSE = {c.local: c.key for c in vocab.CONFIDENCE_WHOSE.values()}
 _REF_KINDS = {"entity": "entity", "source": "source", "claim": "claim", "technique": "technique"}
 
 
@@ -62,8 +63,8 @@ def source_ref(row: dict, prefix: str = "source") -> SourceRef:
     key, label = source_kind(text(row, prefix + "Kind"))
     ident = text(row, prefix + "Id")
     return SourceRef(id=ident, iri=text(row, prefix) or vocab.source_iri(ident), title=text(row, prefix + "Title"),
-                     publisher=text(row, prefix + "Publisher"), kind=key, kind_label=label,
-                     date=text(row, prefix + "Date"))
+                     publisher=text(row, prefix + "Publisher"), publisher_id=text(row, prefix + "PublisherId"),
+                     kind=key, kind_label=label, date=text(row, prefix + "Date"))
 
 
 def predicate_ref(iri: str) -> PredicateRef:
@@ -90,13 +91,19 @@ def assertion(row: dict) -> AssertionView:
     """From the assertion columns of `assertions.rq` / `attribution.rq`."""
     band = _LIKELIHOODS.get(local(text(row, "likelihood")) or "")
     evidence = [_EVIDENCE.get(local(i), local(i)) for i in (text(row, "evidenceKinds") or "").split()]
+    speaker = text(row, "speaker")
+    carriers = sorted((item.split(":", 2) for item in (text(row, "via") or "").split()), key=lambda p: int(p[0]))
     return AssertionView(
-        iri=text(row, "assertion"), source=source_ref(row), stance=_STANCES[local(text(row, "stance"))],
+        iri=text(row, "assertion"), source=source_ref(row),
+        said_by=ref(text(row, "party"), text(row, "partyLabel")),
+        speaker=ref(speaker, text(row, "speakerLabel")) if speaker else None,
+        via=[sid for _, sid, _ in carriers], via_publishers=[pub for _, _, pub in carriers], own_voice=text(row, "ownVoice") == "true",
+        stance=_STANCES[local(text(row, "stance"))],
         date=text(row, "date"), date_from=day(text(row, "dateFrom")), date_to=day(text(row, "dateTo")),
         confidence_words=text(row, "confidenceWords"),
+        confidence_whose=_WHOSE.get(local(text(row, "confidenceWhose")) or ""),
         likelihood=LikelihoodBand(key=band.key, label=band.words[0], rank=band.rank) if band else None,
         evidence_kinds=sorted(evidence), excerpt=text(row, "excerpt"), locator=text(row, "locator"),
-        cites=sorted((text(row, "cites") or "").split()), original=text(row, "original") == "true",
         note=text(row, "note"))
 
 
