@@ -102,9 +102,19 @@ def date_given(date: str, text: str, raw: str) -> bool:
     return any(f in h for f in forms for h in haystacks)
 
 
-def date_problems(corpus, documents) -> list[str]:
+def index_lines(folder: Path = SHARED_SOURCES) -> dict[str, str]:
+    """Source id -> the index's line on that reference document (the index gives each one's date)."""
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    return {sid: normalise_text(next(line for line in text.splitlines() if name in line))
+            for sid, name in DOCUMENTS.items()}
+
+
+def date_problems(corpus, documents, index: dict[str, str] | None = None) -> list[str]:
     """Every date is one a document gives, at its precision: a source's date in a reference document that
-    is, or derives from, that source; an assertion's own date and a date value in the document it is read in."""
+    is, or derives from, that source (or, for a reference document and what is known only through it, in
+    the index's line on that document); an assertion's own date and a date value in the document it is
+    read in."""
+    index = index_lines() if index is None else index
     derived = {loc.record.id: set(loc.record.derived_from) for loc in corpus.sources}
 
     def readers(sid: str) -> list[str]:
@@ -114,7 +124,8 @@ def date_problems(corpus, documents) -> list[str]:
     for loc in corpus.sources:
         s = loc.record
         docs = readers(s.id)
-        if docs and not any(date_given(s.date, *documents[d]) for d in docs):
+        if docs and not any(date_given(s.date, *documents[d]) or date_given(s.date, index.get(d, ""), "")
+                            for d in docs):
             problems.append(f"{loc.file}:{loc.line}: source {s.id}: date {s.date} is given by none of {docs}")
         if not docs:
             problems.append(f"{loc.file}:{loc.line}: source {s.id} is read in no reference document")
