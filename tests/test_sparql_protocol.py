@@ -570,6 +570,7 @@ def test_from_and_graph_parameters_never_fetch_urls(server, trap):
 # -- bare GET: service description or query page ------------------------------------------
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 
 @pytest.mark.parametrize(
@@ -579,6 +580,7 @@ SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
         ("text/turtle", "turtle"),
         ("application/ld+json", "json-ld"),
         ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
     ],
 )
 def test_bare_get_gives_the_service_description(server, accept, fmt):
@@ -589,11 +591,17 @@ def test_bare_get_gives_the_service_description(server, accept, fmt):
     assert (service, rdflib.RDF.type, SD.Service) in graph
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
-    assert (
-        service,
-        SD.resultFormat,
-        rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
-    ) in graph
+    formats = {str(o) for o in graph.objects(service, SD.resultFormat)}
+    assert formats == {"http://www.w3.org/ns/formats/" + name for name in (
+        "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+        "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N-Quads", "TriG", "N3")}
+    declared = {
+        (str(graph.value(d, SH.prefix)), graph.value(d, SH.namespace))
+        for d in graph.objects(service, SH.declare)
+    }
+    assert declared == {
+        (p, rdflib.Literal(ns, datatype=rdflib.XSD.anyURI)) for p, ns in PREDECLARED.items()
+    }
 
 
 class FormFinder(HTMLParser):

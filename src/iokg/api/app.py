@@ -21,6 +21,7 @@ from swagger_ui_bundle import swagger_ui_path
 from starlette.concurrency import run_in_threadpool
 
 from iokg import __version__
+from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
 from iokg.api.routers import health, lookup_pages, lookups, pages, sparql
 from iokg.settings import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.executor = executor
     app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
     install_error_handlers(app)
+    install_cors(app)
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)

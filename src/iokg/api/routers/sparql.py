@@ -60,6 +60,12 @@ async def sparql_post(request: Request) -> Response:
     return await answer(request)
 
 
+@router.options("/sparql", name="sparql_options", include_in_schema=False)
+async def sparql_options() -> Response:
+    """What a plain ``OPTIONS`` (no CORS preflight, which `iokg.api.cors` answers) is told."""
+    return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+
+
 async def answer(request: Request) -> Response:
     """Read a protocol request, run it in a query worker, send pyoxigraph's bytes as they are."""
     settings = request.app.state.settings
