@@ -34,6 +34,7 @@ from iokg.errors import (
     QueryTimeout,
     StoreNotFound,
 )
+from iokg.export.dumps import DumpsNotFound
 from iokg.sparql.protocol import (
     NotAcceptable,
     ProtocolError,
@@ -49,6 +50,7 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     ProtocolError: (400, "invalid_request"),
     Forbidden: (403, "forbidden"),
     EntityNotFound: (404, "not_found"),
+    DumpsNotFound: (404, "not_found"),
     NotAcceptable: (406, "not_acceptable"),
     RequestTooLarge: (413, "request_too_large"),
     UnsupportedMediaType: (415, "unsupported_media_type"),
