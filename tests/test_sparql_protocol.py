@@ -364,6 +364,16 @@ def test_an_undeclared_prefix_is_named(server):
     assert len(error["message"]) < 400
 
 
+def test_the_documented_syntax_error_is_the_real_one(server):
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
+    block = next(b for b in docs.split("```json\n")[1:] if "invalid_query" in b.split("```")[0])
+    documented = json.loads(block.split("```")[0])
+    query = "SELECT * WHERE {\n  ?s a iokg:Claim ; foaf:name ?n }"
+    r = httpx.post(server.sparql, data={"query": query})
+    assert r.json() == documented
+    assert documented["error"]["message"].split("\n")[2].index("^") == query.index("foaf") - 17
+
+
 def test_syntax_errors_in_a_form_post_have_the_same_shape(server):
     error = error_of(httpx.post(server.sparql, data={"query": "ASK {"}), 400, "invalid_query")
     assert error["position"] == {"line": 1, "column": 6}

@@ -5,13 +5,13 @@ pyoxigraph's parser says ``error at 1:26: expected one of ...`` followed by ever
 could have taken, Unicode ranges of name characters included. `syntax_error` keeps the place
 (lines and columns count characters, from 1) and reduces the list: keywords and punctuation are
 kept, character classes become "a name" or "a number" or are dropped. An undeclared prefix is
-named, with the prefixes this service predeclares.
+named, with the prefixes this service predeclares, and the caret put under the prefixed name.
 
 >>> print(syntax_error("SELECT ?s WHERE {\\n  ?s a foo:Bar\\n}", SyntaxError(
 ...     "error at 2:14: expected one of Prefix not found, ['%'], ['.'], [':']")))
-SPARQL syntax error at line 2, column 14: the prefix `foo:` is not declared; add `PREFIX foo: <namespace IRI>` (predeclared: iokg:, rdf:, rdfs:, owl:, xsd:, skos:, dcterms:, prov:, org:)
+SPARQL syntax error at line 2, column 8: the prefix `foo:` is not declared; add `PREFIX foo: <namespace IRI>` (predeclared: iokg:, rdf:, rdfs:, owl:, xsd:, skos:, dcterms:, prov:, org:)
   ?s a foo:Bar
-             ^
+       ^
 >>> e = syntax_error("ASK { ?s ?p ", SyntaxError('error at 1:13: expected one of ",", ".", "}", [_]'))
 >>> e.position, e.expected
 ((1, 13), [',', '.', '}'])
@@ -45,7 +45,9 @@ def syntax_error(query: str, error: SyntaxError) -> InvalidQuery:
     line, column, rest = int(m.group(1)), int(m.group(2)), m.group(3)
     items = expected_items(rest)
     if PREFIX_NOT_FOUND in items:
-        what = _undeclared_prefix(query, line, column)
+        what, start = _undeclared_prefix(query, line, column)
+        if start is not None:  # point at the prefixed name, not past it
+            line, column = _place(query, start)
         expected: list[str] = []
     else:
         expected = reduce_expected(items)
@@ -168,21 +170,29 @@ def _expectation(expected: list[str], items: list[str]) -> str:
     return f"expected {shown}" if len(expected) == 1 else f"expected one of {shown}"
 
 
-def _undeclared_prefix(query: str, line: int, column: int) -> str:
-    """Which prefix is undeclared: the prefixed name ending at (or nearest before) the place."""
+def _undeclared_prefix(query: str, line: int, column: int) -> tuple[str, int | None]:
+    """Which prefix is undeclared: the prefixed name ending at (or nearest before) the place;
+    and the offset where that name starts."""
     offset = _offset(query, line, column)
     names = [(text, start) for kind, text, start in tokens(query) if kind == "pname"]
     before = [(text, start) for text, start in names if start < offset]
-    at = next((t for t, s in before if s + len(t) == offset), None)
+    at = next(((t, s) for t, s in before if s + len(t) == offset), None)
     if at is None and before:
-        at = before[-1][0]
+        at = before[-1]
     hint = f"(predeclared: {prefixes.listed()})"
     if at is None:
-        return f"a prefix is not declared; add a PREFIX declaration {hint}"
-    prefix = at.split(":", 1)[0]
+        return f"a prefix is not declared; add a PREFIX declaration {hint}", None
+    prefix = at[0].split(":", 1)[0]
     return (
-        f"the prefix `{prefix}:` is not declared; add `PREFIX {prefix}: <namespace IRI>` {hint}"
+        f"the prefix `{prefix}:` is not declared; add `PREFIX {prefix}: <namespace IRI>` {hint}",
+        at[1],
     )
+
+
+def _place(query: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    before = query[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _offset(query: str, line: int, column: int) -> int:

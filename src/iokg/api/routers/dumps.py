@@ -114,7 +114,8 @@ def list_dumps(request: Request):
     return response
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump", response_class=FileResponse,
+@router.head("/dumps/{name}", include_in_schema=False)
+@router.get("/dumps/{name}", name="dump", response_class=FileResponse,
             summary="One dump: iokg.trig, iokg.nq or iokg.jsonld, each also .gz",
             responses={200: {"content": {"application/trig": {}, "application/n-quads": {},
                                          "application/ld+json": {}, "application/gzip": {}}},
