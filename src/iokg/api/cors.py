@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from fastapi import FastAPI
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
@@ -25,7 +25,15 @@ PREFLIGHT_MAX_AGE_S = 86400
 
 
 class PublicCORS(CORSMiddleware):
-    """Starlette's CORS middleware, with refused preflights in the API's error shape."""
+    """Starlette's CORS middleware, with refused preflights in the API's error shape, and
+    ``Access-Control-Allow-Origin: *`` on every answer, asked by a page or not: the answer does
+    not depend on ``Origin``, so it needs no ``Vary: Origin``."""
+
+    async def send(self, message, send, request_headers: Headers) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            headers.update(self.simple_headers)
+        await send(message)
 
     def preflight_response(self, request_headers: Headers) -> Response:
         response = super().preflight_response(request_headers)
