@@ -8,6 +8,9 @@ import subprocess
 import sys
 import time
 
+import csv
+import io
+
 import httpx
 import pytest
 
@@ -141,6 +144,59 @@ def test_queries_list_and_run(client):
         "https://w3id.org/iokg/id/assertion/panda-a--attributedTo--center/ministry-2023-denial",
         "https://w3id.org/iokg/id/assertion/dragon--attributedTo--ministry/ministry-2023-denial"}
     assert "stance" in body["columns"]
+
+
+CORRO = ("/queries/corroboration", {"claim": "panda-a--attributedTo--center"})
+
+
+@pytest.mark.parametrize(("how", "media_type"), [
+    ({"headers": {"Accept": "text/csv"}}, "text/csv"),
+    ({"params": {"as": "csv"}}, "text/csv"),
+    ({"headers": {"Accept": "text/tab-separated-values"}}, "text/tab-separated-values"),
+    ({"params": {"as": "tsv"}, "headers": {"Accept": "application/json"}}, "text/tab-separated-values"),
+])
+def test_named_query_as_csv_and_tsv(client, how, media_type):
+    path, params = CORRO
+    r = client.get(path, params={**params, **how.get("params", {})}, headers=how.get("headers", {}))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media_type
+    assert "Accept" in r.headers["vary"]
+    as_json = client.get(path, params=params).json()
+    if media_type == "text/csv":
+        table = list(csv.reader(io.StringIO(r.text)))
+    else:
+        table = [line.split("\t") for line in r.text.splitlines()]
+    assert table[0] == as_json["columns"]
+    assert [dict(zip(table[0], line)) for line in table[1:]] == [
+        {c: str(row.get(c, "")) for c in as_json["columns"]} for row in as_json["rows"]]
+
+
+@pytest.mark.parametrize(("params", "headers"), [({}, {}), ({"as": "json"}, {"Accept": "text/csv"}),
+                                                 ({}, {"Accept": "text/html,*/*;q=0.8"})])
+def test_named_query_json_by_default_and_by_as(client, params, headers):
+    path, claim = CORRO
+    r = client.get(path, params={**claim, **params}, headers=headers)
+    assert r.headers["content-type"] == "application/json"
+    assert r.json()["rows"][0]["independentSources"] == 1
+
+
+def test_named_query_format_errors(client):
+    path, params = CORRO
+    error_of(client.get(path, params={**params, "as": "xlsx"}), 400, "invalid_request")
+    error_of(client.get(path, params=params, headers={"Accept": "image/png"}), 406, "not_acceptable")
+
+
+@pytest.mark.parametrize(("path", "params", "words"), [
+    ("/queries/corroboration", {"claim": "panda-a--attributedTo--nobody"}, "no claim with id 'panda-a--attributedTo--nobody'"),
+    ("/queries/assertions", {"source": "no-such-report"}, "no source with id 'no-such-report'"),
+    ("/queries/assertions", {"entity": "nobody"}, "no entity with id 'nobody'"),
+    ("/queries/attribution", {"entity": "lab-2019-dragon"}, "no entity with id 'lab-2019-dragon'"),
+])
+def test_named_query_id_that_names_nothing_is_404(client, path, params, words):
+    message = error_of(client.get(path, params=params), 404, "not_found")
+    assert words in message
+    for fmt in ("csv", "tsv"):
+        error_of(client.get(path, params={**params, "as": fmt}), 404, "not_found")
 
 
 def test_iri_dereferencing_redirects(client):

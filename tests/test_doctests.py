@@ -22,6 +22,13 @@ MODULES = [
     "iokg.ingest.records",
     "iokg.ingest.rdf",
     "iokg.sparql.tables",
+    "iokg.sparql.negotiation",
+    "iokg.sparql.description",
+    "iokg.sparql.prefixes",
+    "iokg.sparql.syntax",
+    "iokg.sparql.rows",
+    "iokg.export.dumps",
+    "iokg.export.void",
 ]
 
 

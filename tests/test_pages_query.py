@@ -178,11 +178,16 @@ def test_an_example_loads_without_javascript(new_page, site):
 def test_a_bad_query_shows_the_parsers_message(page, site, store):
     with pytest.raises(SyntaxError) as parser:
         store.query(BAD)
+    place = str(parser.value).split()[2].rstrip(":")  # "error at 1:23: ..."
+    line, column = place.split(":")
     response = page.goto(site.url + "/query?" + httpx.QueryParams(query=BAD).__str__())
     assert response.status == 400
     alert = page.locator("[role=alert]")
     assert alert.is_visible()
-    assert str(parser.value) in alert.inner_text()
+    assert f"SPARQL syntax error at line {line}, column {column}: expected" in alert.inner_text()
+    # the query line, and a caret under the place, in the preformatted message
+    message = page.locator(".error__message").inner_text().split("\n")
+    assert message[1:] == [BAD.split("\n")[int(line) - 1], " " * (int(column) - 1) + "^"]
     assert "invalid_query" in alert.inner_text()
     assert page.locator("table.results").count() == 0
     assert page.input_value("#query") == BAD  # left to fix

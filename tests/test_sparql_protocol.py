@@ -219,11 +219,39 @@ def test_format_that_cannot_carry_the_result_is_406(server):
     error_of(r, 406, "not_acceptable")
 
 
-@pytest.mark.parametrize("params", [{"format": "yaml"}, {"format": ["csv", "json"]}])
-def test_unknown_or_repeated_format_is_400(server, params):
+@pytest.mark.parametrize(
+    "params",
+    [{"format": "yaml"}, {"format": ["csv", "json"]}, {"format": "csv", "output": "json"},
+     {"results": "image/png"}],
+)
+def test_unknown_or_conflicting_format_is_400(server, params):
     r = httpx.get(server.sparql, params={"query": SELECT_ALL, **params})
     error = error_of(r, 400, "invalid_request")
     assert "format" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("params", "media_type"),
+    [
+        ([("format", "tsv"), ("format", "text/tab-separated-values")], "text/tab-separated-values"),
+        ([("output", "csv")], "text/csv"),
+        ([("results", "xml"), ("format", "")], "application/sparql-results+xml"),
+        ([("format", "application/sparql-results+json")], "application/sparql-results+json"),
+    ],
+)
+def test_format_by_media_type_repeated_or_as_output_or_results(server, params, media_type):
+    r = httpx.get(server.sparql, params=[("query", SELECT_ALL), *params],
+                  headers={"Accept": "text/turtle, application/sparql-results+xml;q=0.1"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media_type
+
+
+def test_xml_with_rdf_xml_leaves_graphs_only(server):
+    params = [("query", CONSTRUCT_ALL), ("format", "xml"), ("format", "application/rdf+xml")]
+    r = httpx.get(server.sparql, params=params)
+    assert r.headers["content-type"].split(";")[0] == "application/rdf+xml"
+    params[0] = ("query", SELECT_ALL)
+    error_of(httpx.get(server.sparql, params=params), 406, "not_acceptable")
 
 
 @pytest.mark.parametrize(
@@ -312,13 +340,100 @@ def test_post_of_another_media_type_is_415(server, content_type):
     error_of(r, 415, "unsupported_media_type")
 
 
-def test_syntax_error_is_400_with_the_parsers_message(server):
-    bad = "SELECT ?s WHERE { ?s ?p }"
+def test_syntax_error_is_400_with_line_column_and_a_caret(server):
+    bad = "SELECT ?s\nWHERE {\n  ?s ?p \"x\" ;\n     ?q }"
     with pytest.raises(SyntaxError) as parser:
         ox.Store().query(bad)
+    line, column = (int(n) for n in str(parser.value).split()[2].rstrip(":").split(":"))
     r = httpx.get(server.sparql, params={"query": bad})
     error = error_of(r, 400, "invalid_query")
-    assert str(parser.value) in error["message"]
+    assert error["position"] == {"line": line, "column": column}
+    first, quoted, caret = error["message"].split("\n")
+    assert first.startswith(f"SPARQL syntax error at line {line}, column {column}: expected")
+    assert quoted == bad.split("\n")[line - 1]
+    assert caret == " " * (column - 1) + "^"
+    assert "\\u{" not in error["message"] and "[_]" not in error["message"]
+
+
+def test_an_undeclared_prefix_is_named(server):
+    query = "SELECT ?s WHERE {\n  ?s a iokg:Claim ;\n     foaf:name ?name .\n}"
+    error = error_of(httpx.get(server.sparql, params={"query": query}), 400, "invalid_query")
+    assert "the prefix `foaf:` is not declared" in error["message"]
+    assert "predeclared: iokg:, rdf:, rdfs:" in error["message"]
+    assert error["position"]["line"] == 3
+    assert len(error["message"]) < 400
+
+
+def test_the_documented_syntax_error_is_the_real_one(server):
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
+    block = next(b for b in docs.split("```json\n")[1:] if "invalid_query" in b.split("```")[0])
+    documented = json.loads(block.split("```")[0])
+    query = "SELECT * WHERE {\n  ?s a iokg:Claim ; foaf:name ?n }"
+    r = httpx.post(server.sparql, data={"query": query})
+    assert r.json() == documented
+    assert documented["error"]["message"].split("\n")[2].index("^") == query.index("foaf") - 17
+
+
+def test_syntax_errors_in_a_form_post_have_the_same_shape(server):
+    error = error_of(httpx.post(server.sparql, data={"query": "ASK {"}), 400, "invalid_query")
+    assert error["position"] == {"line": 1, "column": 6}
+    assert error["message"].endswith("ASK {\n     ^")
+
+
+PREDECLARED = {
+    "iokg": "https://w3id.org/iokg/ns#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "org": "http://www.w3.org/ns/org#",
+}
+
+
+@pytest.mark.parametrize(("prefix", "namespace"), sorted(PREDECLARED.items()))
+def test_prefixes_are_predeclared(server, prefix, namespace):
+    query = f"SELECT ?x WHERE {{ BIND({prefix}:thing AS ?x) }}"
+    r = httpx.get(server.sparql, params={"query": query})
+    assert r.status_code == 200, r.text
+    assert json.loads(r.content)["results"]["bindings"] == [
+        {"x": {"type": "uri", "value": namespace + "thing"}}
+    ]
+
+
+def test_a_declared_prefix_wins_over_a_predeclared_one(server):
+    query = f"PREFIX iokg: <{EX}> SELECT ?s ?o WHERE {{ ?s ?p ?o FILTER(?s = iokg:alice) }}"
+    r = httpx.get(server.sparql, params={"query": query})
+    assert pairs_from_json(r) == {(EX + "alice", "hello")}
+
+
+def test_predeclared_prefixes_keep_screening_working(server):
+    # a prefixed name that reads like a keyword is no SERVICE clause; a real one still is
+    r = httpx.get(server.sparql, params={"query": "SELECT * WHERE { ?s rdf:type iokg:SERVICE }"})
+    assert r.status_code == 200
+    r = httpx.get(server.sparql, params={"query": "SELECT * { SERVICE iokg:x { ?s ?p ?o } }"})
+    error_of(r, 403, "forbidden")
+
+
+def test_relative_iris_resolve_against_the_endpoint_url(server):
+    r = httpx.post(
+        server.sparql + "?default-graph-uri=" + G1,
+        content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert r.status_code == 200, r.text
+    graph = rdflib.Graph().parse(data=r.text, format="nt")
+    assert set(graph) == {
+        (rdflib.URIRef(server.url + "/s"), rdflib.URIRef(server.url + "/p"), rdflib.Literal(1))
+    }
+    # a BASE in the query wins
+    r = httpx.get(
+        server.sparql,
+        params={"query": f"BASE <{EX}> SELECT ?x WHERE {{ BIND(<a> AS ?x) }}"},
+    )
+    assert json.loads(r.content)["results"]["bindings"][0]["x"]["value"] == EX + "a"
 
 
 @pytest.mark.parametrize(
@@ -465,6 +580,7 @@ def test_from_and_graph_parameters_never_fetch_urls(server, trap):
 # -- bare GET: service description or query page ------------------------------------------
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 
 @pytest.mark.parametrize(
@@ -474,6 +590,7 @@ SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
         ("text/turtle", "turtle"),
         ("application/ld+json", "json-ld"),
         ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
     ],
 )
 def test_bare_get_gives_the_service_description(server, accept, fmt):
@@ -484,11 +601,17 @@ def test_bare_get_gives_the_service_description(server, accept, fmt):
     assert (service, rdflib.RDF.type, SD.Service) in graph
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
-    assert (
-        service,
-        SD.resultFormat,
-        rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
-    ) in graph
+    formats = {str(o) for o in graph.objects(service, SD.resultFormat)}
+    assert formats == {"http://www.w3.org/ns/formats/" + name for name in (
+        "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+        "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N-Quads", "TriG", "N3")}
+    declared = {
+        (str(graph.value(d, SH.prefix)), graph.value(d, SH.namespace))
+        for d in graph.objects(service, SH.declare)
+    }
+    assert declared == {
+        (p, rdflib.Literal(ns, datatype=rdflib.XSD.anyURI)) for p, ns in PREDECLARED.items()
+    }
 
 
 class FormFinder(HTMLParser):

@@ -4,12 +4,16 @@ The order is fixed: read and shape-check each file (pydantic), check references 
 convert to RDF, run the SHACL shapes. Problems from every stage that could run are reported
 together. Only a clean run loads a new store, in a directory of its own, and only a loaded and
 flushed store is published (`iokg.store.publish`), so the served graph never changes on failure.
+The build's dumps (TriG, N-Quads, JSON-LD, gzipped too; `iokg.export.dumps`) are written into
+its own folder before it is marked complete, so a published build always has them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +21,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from iokg import store as stores
-from iokg import vocab
 from iokg.errors import IngestError, IokgError
+from iokg.export import dumps
 from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
@@ -86,10 +90,12 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         store.bulk_extend(quads)
         store.flush()
         triples = len(store)
+        folder = dumps.dumps_folder(build_dir)
+        dumps.write_dumps(store, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc))
         del store
         (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
         export = export_path or store_path.with_suffix(".trig")
-        _export(quads, export)
+        _export(folder / "iokg.trig", export)
         stores.publish(store_path, build_dir)
     return BuildReport(counts=dict(converted.counts), triples=triples,
                        seconds=time.perf_counter() - start, store=store_path, export=export, files=files)
@@ -112,11 +118,11 @@ def is_stale(data_dir: Path, store_path: Path) -> bool:
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
-def _export(quads: list[ox.Quad], path: Path) -> None:
-    """Write the whole graph as TriG, atomically (a reader never sees half a file)."""
+def _export(trig: Path, path: Path) -> None:
+    """Copy the build's TriG dump to ``path``, atomically (a reader never sees half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    ox.serialize(quads, str(tmp), format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+    shutil.copyfile(trig, tmp)
     os.replace(tmp, path)
 
 

@@ -34,6 +34,13 @@ from iokg.settings import QUERIES_DIR
 
 XSD = vocab.PREFIXES["xsd"]
 PARAM_TYPES = ("iri", "entity", "source", "claim", "string", "date", "integer")
+#: Parameter types that name something by its id; an id that names nothing is `EntityNotFound`.
+ID_TYPES = ("entity", "source", "claim")
+#: Query-string keys of `/queries/{name}` that are not the query's own: ``as`` names the result
+#: format (json, csv, tsv). No named query may have a parameter of that name.
+RESERVED_PARAMS = ("as",)
+#: The named query that tells whether an IRI names something (see `check_ids_exist`).
+EXISTS_QUERY = "exists"
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z]+)\)\s*(?P<optional>optional)?\s*:?\s*(?P<doc>.*)$")
 
 
@@ -110,6 +117,9 @@ def parse_query_file(path: Path) -> NamedQuery:
             pm = _PARAM.match(value)
             if not pm or pm.group("type") not in PARAM_TYPES:
                 raise ValueError(f"{path.name}: bad param line '{value}'; write: name (type) [optional]: text")
+            if pm.group("name") in RESERVED_PARAMS:
+                raise ValueError(f"{path.name}: a parameter may not be called `{pm.group('name')}`: "
+                                 "/queries/{name} reads it as the result format")
             params.append(Param(pm.group("name"), pm.group("type"), bool(pm.group("optional")), pm.group("doc")))
         elif key in ("title", "description"):
             meta[key] = (meta.get(key, "") + " " + value).strip()
@@ -129,3 +139,20 @@ def get_query(name: str) -> NamedQuery:
     if name not in queries:
         raise EntityNotFound(f"no named query '{name}'; known: {', '.join(queries)}")
     return queries[name]
+
+
+def check_ids_exist(named: NamedQuery, substitutions: dict[Variable, object], select) -> None:
+    """Raise `EntityNotFound` when an entity, source or claim parameter names nothing.
+
+    ``select(text, substitutions)`` runs a SELECT and returns its rows (e.g.
+    `iokg.sparql.executor.QueryExecutor.select_rows`); the named query `exists` is asked once
+    per id parameter given.
+    """
+    exists = get_query(EXISTS_QUERY)
+    for p in named.params:
+        term = substitutions.get(Variable(p.name))
+        if p.type in ID_TYPES and term is not None:
+            if not select(exists.text, {Variable("thing"): term}):
+                ident = term.value.rsplit("/", 1)[-1]
+                raise EntityNotFound(f"no {p.type} with id '{ident}' (parameter `{p.name}` of "
+                                     f"query `{named.name}`)")

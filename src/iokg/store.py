@@ -115,17 +115,23 @@ def run_query(store: Path, text: str, substitutions: dict | None = None):
     """Run a SPARQL query on the store, its default graph being the union of all graphs.
 
     Returns pyoxigraph's result (solutions, a boolean or triples); iterate it on this thread.
-    Syntax errors become `InvalidQuery` with the parser's message.
+    The prefixes of `iokg.sparql.prefixes` are predeclared. Syntax errors become `InvalidQuery`
+    with line, column and a caret (`iokg.sparql.syntax`).
     """
     return _query(open_read_only(store), text, substitutions)
 
 
 def _query(db: ox.Store, text: str, substitutions: dict | None):
     """The one way iokg runs a query in-process: union default graph, bound terms, typed errors."""
+    # imported here: the iokg.sparql package imports this module (its workers open stores)
+    from iokg.sparql.prefixes import PREDECLARED
+    from iokg.sparql.syntax import syntax_error
+
     try:
-        return db.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        return db.query(text, use_default_graph_as_union=True,
+                        substitutions=substitutions or None, prefixes=PREDECLARED)
     except SyntaxError as e:
-        raise InvalidQuery(f"SPARQL syntax error: {e}") from None
+        raise syntax_error(text, e) from None
     except OSError as e:
         raise InvalidQuery(f"query failed: {e}") from None
 

@@ -21,8 +21,9 @@ from swagger_ui_bundle import swagger_ui_path
 from starlette.concurrency import run_in_threadpool
 
 from iokg import __version__
+from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
-from iokg.api.routers import health, lookup_pages, lookups, pages, sparql
+from iokg.api.routers import dumps, health, lookup_pages, lookups, pages, sparql
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
 from iokg.store import EmbeddedStore
@@ -61,11 +62,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.executor = executor
     app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
     install_error_handlers(app)
+    install_cors(app)
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)
     app.include_router(pages.router)
     app.include_router(lookup_pages.router)
+    app.include_router(dumps.router)
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 

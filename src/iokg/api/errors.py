@@ -5,7 +5,8 @@ Every error response has the body::
     {"error": {"status": 400, "type": "invalid_query", "message": "...",
                "limit": {"setting": "IOKG_QUERY_TIMEOUT_MS", "value": 10000}}}
 
-``limit`` is present only when a configured limit was hit.
+``limit`` is present only when a configured limit was hit; ``position``
+(``{"line": 1, "column": 26}``, counted in characters from 1) only for a SPARQL syntax error.
 
 >>> status_and_type(QueryTimeout("too slow"))
 (503, 'query_timeout')
@@ -33,6 +34,7 @@ from iokg.errors import (
     QueryTimeout,
     StoreNotFound,
 )
+from iokg.export.dumps import DumpsNotFound
 from iokg.sparql.protocol import (
     NotAcceptable,
     ProtocolError,
@@ -48,6 +50,7 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     ProtocolError: (400, "invalid_request"),
     Forbidden: (403, "forbidden"),
     EntityNotFound: (404, "not_found"),
+    DumpsNotFound: (404, "not_found"),
     NotAcceptable: (406, "not_acceptable"),
     RequestTooLarge: (413, "request_too_large"),
     UnsupportedMediaType: (415, "unsupported_media_type"),
@@ -66,11 +69,15 @@ def status_and_type(error: Exception) -> tuple[int, str]:
     return 500, "internal_error"
 
 
-def error_response(status: int, type_: str, message: str, limit: Any = None) -> JSONResponse:
+def error_response(
+    status: int, type_: str, message: str, limit: Any = None, position: Any = None
+) -> JSONResponse:
     """The one error shape."""
     body: dict[str, Any] = {"status": status, "type": type_, "message": message}
     if limit is not None:
         body["limit"] = {"setting": limit.setting, "value": limit.value}
+    if position is not None:
+        body["position"] = {"line": position[0], "column": position[1]}
     return JSONResponse({"error": body}, status_code=status)
 
 
@@ -80,7 +87,9 @@ def _snake(phrase: str) -> str:
 
 async def _core_error(request: Request, error: Exception) -> JSONResponse:
     status, type_ = status_and_type(error)
-    return error_response(status, type_, str(error), getattr(error, "limit", None))
+    return error_response(
+        status, type_, str(error), getattr(error, "limit", None), getattr(error, "position", None)
+    )
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

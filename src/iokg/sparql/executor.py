@@ -179,13 +179,15 @@ class QueryExecutor:
         results_media_type: str | None,
         graph_media_type: str | None,
         dataset: Dataset = Dataset(),
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Evaluate a read-only query and serialize its result with pyoxigraph.
 
         ``results_media_type`` is the format for SELECT/ASK results, ``graph_media_type`` the
         one for CONSTRUCT/DESCRIBE graphs (either may be None when the client accepts none).
         SELECT rows and CONSTRUCT/DESCRIBE triples past ``max_result_rows`` are cut and the
-        result says ``truncated=True``.
+        result says ``truncated=True``. Relative IRIs in the query resolve against ``base_iri``
+        (the endpoint's URL); the prefixes of `iokg.sparql.prefixes` are predeclared.
 
         Raises Forbidden (updates, SERVICE), InvalidQuery (syntax), NotAcceptable,
         QueryTimeout, StoreNotFound.
@@ -203,6 +205,7 @@ class QueryExecutor:
             results_media_type=results_media_type,
             graph_media_type=graph_media_type,
             max_rows=self.max_result_rows,
+            base_iri=base_iri,
         )
         return self._submit(job)
 
@@ -237,8 +240,9 @@ class QueryExecutor:
             return self._submit(job)
         except errors.IokgError as e:
             named = type(e)(f"{name}: {e}")
-            if hasattr(e, "limit"):
-                named.limit = e.limit  # type: ignore[attr-defined]
+            for attr in ("limit", "position", "expected"):
+                if hasattr(e, attr):
+                    setattr(named, attr, getattr(e, attr))
             raise named from None
 
     def _submit(self, job: Job | RowsJob) -> Any:
@@ -295,8 +299,11 @@ class QueryExecutor:
                 self._replace(worker)
         if reply[0] == "ok":
             return reply[1]
-        _, class_name, message = reply
-        raise _ERROR_CLASSES.get(class_name, RuntimeError)(message)
+        _, class_name, message, details = reply
+        error = _ERROR_CLASSES.get(class_name, RuntimeError)(message)
+        for name, value in details.items():
+            setattr(error, name, value)
+        raise error
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker that timed out or failed, and start another in its place."""

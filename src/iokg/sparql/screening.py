@@ -93,6 +93,16 @@ _TOKEN = re.compile(
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
+def tokens(text: str) -> list[tuple[str, str, int]]:
+    """The tokens of ``text`` as (kind, text, offset): kinds are ``ws``, ``comment``, ``iri``,
+    ``string``, ``var``, ``pname``, ``word`` and ``other``; offsets count characters.
+
+    >>> [(k, t) for k, t, _ in tokens("ASK { ?s a iokg:Claim }") if k != "ws"]
+    [('word', 'ASK'), ('other', '{'), ('var', '?s'), ('word', 'a'), ('pname', 'iokg:Claim'), ('other', '}')]
+    """
+    return [(m.lastgroup or "other", m.group(), m.start()) for m in _TOKEN.finditer(text)]
+
+
 def keywords(text: str) -> list[str]:
     """The bare words of ``text`` (keywords and function names), upper-cased, in order.
 

@@ -9,7 +9,11 @@ Messages (all picklable):
 
 - parent → worker: a `Job` or a `RowsJob`;
 - worker → parent: ``("ready", pid)`` once at start, then per job ``("ok", payload)`` or
-  ``("error", error_class_name, message)``.
+  ``("error", error_class_name, message, details)``, where ``details`` holds the error's
+  ``position`` and ``expected`` (syntax errors, see `iokg.sparql.syntax`) when it has them.
+
+Every query is parsed with the predeclared prefixes of `iokg.sparql.prefixes`; a `Job` may give
+the base IRI its relative IRIs resolve against (the endpoint's URL).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ import pyoxigraph as ox
 
 from iokg import errors
 from iokg.sparql.dataset import Dataset
+from iokg.sparql.prefixes import PREDECLARED
 from iokg.sparql.protocol import NotAcceptable
+from iokg.sparql.syntax import syntax_error
 from iokg.store import open_read_only, resolve_store
 
 
@@ -33,7 +39,8 @@ from iokg.store import open_read_only, resolve_store
 class Job:
     """Evaluate ``query`` and serialize the result in the format whose media type is given
     (``results_media_type`` for SELECT/ASK, ``graph_media_type`` for CONSTRUCT/DESCRIBE),
-    cutting it after ``max_rows`` rows (SELECT) or triples (CONSTRUCT/DESCRIBE)."""
+    cutting it after ``max_rows`` rows (SELECT) or triples (CONSTRUCT/DESCRIBE). Relative IRIs
+    in the query resolve against ``base_iri`` (None: they are errors)."""
 
     query: str
     dataset: Dataset
@@ -41,6 +48,7 @@ class Job:
     results_media_type: str | None
     graph_media_type: str | None
     max_rows: int
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,9 +134,9 @@ def run_job(store: ox.Store, job: Job) -> Serialized:
     elif job.union_default_graph:
         kwargs["use_default_graph_as_union"] = True
     try:
-        result = store.query(job.query, **kwargs)
+        result = store.query(job.query, base_iri=job.base_iri, prefixes=PREDECLARED, **kwargs)
     except SyntaxError as e:
-        raise errors.InvalidQuery(f"SPARQL syntax error: {e}") from None
+        raise syntax_error(job.query, e) from None
     except ValueError as e:  # e.g. an invalid IRI in default-graph-uri
         raise errors.InvalidQuery(str(e)) from None
 
@@ -158,10 +166,13 @@ def run_rows(store: ox.Store, job: RowsJob) -> list[dict[str, Any]]:
     """Evaluate a parameterized SELECT over the union of all graphs; rows as dicts of terms."""
     try:
         result = store.query(
-            job.query, use_default_graph_as_union=True, substitutions=job.substitutions or None
+            job.query,
+            use_default_graph_as_union=True,
+            substitutions=job.substitutions or None,
+            prefixes=PREDECLARED,
         )
     except SyntaxError as e:
-        raise errors.InvalidQuery(f"SPARQL syntax error: {e}") from None
+        raise syntax_error(job.query, e) from None
     except RuntimeError as e:  # e.g. a substituted variable missing from the projection
         raise errors.InvalidQuery(str(e)) from None
     if not isinstance(result, ox.QuerySolutions):
@@ -209,6 +220,9 @@ def _graph_format(media_type: str | None) -> ox.RdfFormat:
     return fmt
 
 
+#: Attributes of an error that travel back to the parent with it.
+ERROR_DETAILS = ("position", "expected")
+
 #: How often a worker checks that the server that started it is still alive.
 PARENT_CHECK_INTERVAL_S = 1.0
 
@@ -253,11 +267,12 @@ def main(conn: Any, store_path: str) -> None:
                 payload = run_job(store, job)
             reply: tuple[Any, ...] = ("ok", payload)
         except errors.IokgError as e:
-            reply = ("error", type(e).__name__, str(e))
+            details = {k: getattr(e, k) for k in ERROR_DETAILS if hasattr(e, k)}
+            reply = ("error", type(e).__name__, str(e), details)
         except OSError as e:
-            reply = ("error", "StoreNotFound", f"the store could not be read: {e}")
+            reply = ("error", "StoreNotFound", f"the store could not be read: {e}", {})
         except Exception as e:  # an engine bug must not kill the worker silently
-            reply = ("error", "RuntimeError", f"{type(e).__name__}: {e}")
+            reply = ("error", "RuntimeError", f"{type(e).__name__}: {e}", {})
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):

@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from iokg import provenance
 from iokg.errors import EntityNotFound
-from iokg.queries import get_query, load_queries
-from iokg.sparql.protocol import HTML, Offer, negotiate
+from iokg.queries import check_ids_exist, get_query, load_queries
+from iokg.sparql import rows as named_rows
+from iokg.sparql.protocol import HTML, NotAcceptable, Offer, ProtocolError, negotiate
 
 router = APIRouter(tags=["lookups"])
 
@@ -93,17 +94,55 @@ def queries():
             for q in load_queries().values()]
 
 
+#: The formats of a named query's rows: (``as`` value, media type), the first the default.
+ROW_FORMATS = (("json", "application/json"), ("csv", "text/csv"),
+               ("tsv", "text/tab-separated-values"))
+_ROW_OFFERS = tuple(Offer(media, media) for _, media in ROW_FORMATS)
+#: The query-string key naming the format; SPARQLWrapper's `format`, `output` and `results`
+#: stay free, and no named query may have a parameter of this name.
+FORMAT_KEY = "as"
+
+
+def _row_format(request: Request) -> str:
+    named = request.query_params.getlist(FORMAT_KEY)
+    if named:
+        by_name = dict(ROW_FORMATS)
+        if len(named) > 1 or named[0] not in by_name:
+            raise ProtocolError(f"`{FORMAT_KEY}` takes one of {', '.join(by_name)} (once)")
+        return by_name[named[0]]
+    offer = negotiate(request.headers.get("accept"), _ROW_OFFERS)
+    if offer is None:
+        raise NotAcceptable("a named query's rows come as " + ", ".join(m for _, m in ROW_FORMATS))
+    return offer.serves
+
+
 @router.get("/queries/{name}", response_model=QueryRows, name="lookup_run_query",
-            summary="Run a named query; its parameters come from the query string")
+            summary="Run a named query; its parameters come from the query string",
+            responses={200: {"content": {"text/csv": {}, "text/tab-separated-values": {}},
+                             "description": "The rows: JSON (QueryRows), CSV or TSV, by Accept "
+                                            "or by `as=json|csv|tsv`."}})
 def run_query(request: Request, name: str):
-    """Runs in a query worker, like `/sparql`: the time limit and row cap of the settings apply."""
+    """Runs in a query worker, like `/sparql`: the time limit and row cap of the settings apply.
+    The rows come as JSON, CSV or TSV, chosen by ``Accept`` or by ``as=json|csv|tsv``. An
+    entity, source or claim parameter naming nothing is a 404."""
     named = get_query(name)
-    substitutions = named.bind(dict(request.query_params))
-    rows = request.app.state.executor.select_rows(named.text, substitutions, name=name)
+    media_type = _row_format(request)
+    values = {k: v for k, v in request.query_params.items() if k != FORMAT_KEY}
+    substitutions = named.bind(values)
+    executor = request.app.state.executor
+    check_ids_exist(named, substitutions, executor.select_rows)
+    rows = executor.select_rows(named.text, substitutions, name=name)
     cap = request.app.state.settings.max_result_rows
-    return QueryRows(name=name, columns=_columns(rows),
-                     rows=[{k: _json_value(v) for k, v in row.items()} for row in rows[:cap]],
-                     truncated=len(rows) > cap)
+    kept, truncated = rows[:cap], len(rows) > cap
+    headers = {"Vary": "Accept"}
+    if media_type == "application/json":
+        body = QueryRows(name=name, columns=named_rows.columns(rows),
+                         rows=[named_rows.json_row(row) for row in kept], truncated=truncated)
+        return Response(body.model_dump_json(), media_type=media_type, headers=headers)
+    if truncated:
+        headers.update({"X-IOKG-Truncated": "true", "X-IOKG-Row-Limit": str(cap)})
+    write = named_rows.to_csv if media_type == "text/csv" else named_rows.to_tsv
+    return Response(write(named_rows.columns(rows), kept), media_type=media_type, headers=headers)
 
 
 #: What an IRI dereferences to: kind -> (JSON lookup route, HTML page route).
@@ -126,25 +165,3 @@ def dereference(request: Request, kind: str, rest: str):
     offer = negotiate(request.headers.get("accept"), _IRI_OFFERS)
     route = routes[1] if offer is not None and offer.serves == HTML else routes[0]
     return RedirectResponse(str(request.url_for(route, id=first)), status_code=303, headers={"Vary": "Accept"})
-
-
-def _columns(rows: list[dict]) -> list[str]:
-    seen: dict[str, None] = {}
-    for row in rows:
-        seen.update(dict.fromkeys(row))
-    return list(seen)
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-def _json_value(term) -> Any:
-    datatype = getattr(getattr(term, "datatype", None), "value", None)
-    if datatype in (_XSD + "integer", _XSD + "int", _XSD + "long"):
-        try:
-            return int(term.value)
-        except ValueError:
-            return term.value
-    if datatype == _XSD + "boolean":
-        return term.value == "true"
-    return term.value

@@ -100,7 +100,9 @@ def query_page(request: Request) -> HTMLResponse:
         try:
             size = len(request.scope.get("query_string", b""))
             protocol.check_size(size, settings.max_request_bytes)
-            table = run_query(request.app.state.executor, query)
+            table = run_query(
+                request.app.state.executor, query, base_iri=str(request.url_for("sparql"))
+            )
             context["table"] = table
             context["downloads"] = download_links(request, query, table.kind)
         except IokgError as e:
@@ -124,10 +126,14 @@ def query_page(request: Request) -> HTMLResponse:
     return render(request, "query.html", context, status_code=status)
 
 
-def run_query(executor: QueryExecutor, query: str) -> ResultTable:
-    """Run a user's query through the executor (same limits as /sparql) as a table."""
+def run_query(executor: QueryExecutor, query: str, base_iri: str | None = None) -> ResultTable:
+    """Run a user's query through the executor (same limits, prefixes and base IRI as /sparql)
+    as a table."""
     result = executor.run(
-        query, results_media_type=RESULTS_MEDIA_TYPE, graph_media_type=GRAPH_MEDIA_TYPE
+        query,
+        results_media_type=RESULTS_MEDIA_TYPE,
+        graph_media_type=GRAPH_MEDIA_TYPE,
+        base_iri=base_iri,
     )
     return result_table(result)
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from iokg.sparql import protocol
+from iokg.sparql.description import service_description
 from iokg.sparql.executor import QueryExecutor
 
 router = APIRouter(tags=["sparql"])
@@ -42,8 +43,8 @@ async def read_body(request: Request, max_request_bytes: int) -> bytes:
 async def sparql_get(request: Request) -> Response:
     """Run the query in the ``query`` parameter (``default-graph-uri`` and
     ``named-graph-uri`` may be repeated; ``format`` names a result format and overrides
-    ``Accept``). Without a query: the service description, or a redirect to the query page
-    (``/query``) for a browser."""
+    ``Accept``, as do SPARQLWrapper's ``output`` and ``results``). Without a query: the service
+    description, or a redirect to the query page (``/query``) for a browser."""
     return await answer(request)
 
 
@@ -57,6 +58,12 @@ async def sparql_post(request: Request) -> Response:
     """Run a query sent as ``application/x-www-form-urlencoded`` (``query`` parameter in the
     body) or as ``application/sparql-query`` (the body is the query)."""
     return await answer(request)
+
+
+@router.options("/sparql", name="sparql_options", include_in_schema=False)
+async def sparql_options() -> Response:
+    """What a plain ``OPTIONS`` (no CORS preflight, which `iokg.api.cors` answers) is told."""
+    return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
 
 
 async def answer(request: Request) -> Response:
@@ -74,13 +81,14 @@ async def answer(request: Request) -> Response:
     accept = request.headers.get("accept")
     if parsed.query is None:
         return describe_service(request, accept)
-    formats = protocol.request_formats(parsed.format, accept)
+    formats = protocol.request_formats(parsed.formats, accept)
     result = await run_in_threadpool(
         executor.run,
         parsed.query,
         results_media_type=formats.results,
         graph_media_type=formats.graph,
         dataset=parsed.dataset,
+        base_iri=endpoint_url(request),
     )
     headers = {"Vary": "Accept"}
     if result.truncated:
@@ -89,10 +97,16 @@ async def answer(request: Request) -> Response:
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 
+def endpoint_url(request: Request) -> str:
+    """The URL of this endpoint as the client asked for it, without the query string: the base
+    IRI relative IRIs in a query resolve against, and the service's name."""
+    return str(request.url).split("?", 1)[0]
+
+
 def describe_service(request: Request, accept: str | None) -> Response:
     offer = protocol.negotiate(accept, protocol.SERVICE_DESCRIPTION_OFFERS)
     if offer is None:
-        names = ", ".join(dict.fromkeys(o.serves for o in protocol.SERVICE_DESCRIPTION_OFFERS))
+        names = protocol.offered_media_types(protocol.SERVICE_DESCRIPTION_OFFERS)
         raise protocol.NotAcceptable(
             f"no acceptable format for the service description; try {names}"
         )
@@ -101,12 +115,13 @@ def describe_service(request: Request, accept: str | None) -> Response:
             request.url_for("query_page"), status_code=303, headers={"Vary": "Accept"}
         )
     settings = request.app.state.settings
-    endpoint = str(request.url).split("?", 1)[0]
+    endpoint = endpoint_url(request)
     comment = (
-        "Read-only. The default graph is the union of all graphs. Limits: "
+        "Read-only. The default graph is the union of all graphs. Relative IRIs resolve "
+        "against this endpoint's URL. Limits: "
         f"{settings.query_timeout_ms} ms per query (IOKG_QUERY_TIMEOUT_MS), "
         f"{settings.max_result_rows} rows or triples per result (IOKG_MAX_RESULT_ROWS), "
         f"{settings.max_request_bytes} bytes per request (IOKG_MAX_REQUEST_BYTES)."
     )
-    body = protocol.service_description(endpoint, offer.serves, comment=comment)
+    body = service_description(endpoint, offer.serves, comment=comment)
     return Response(body, media_type=offer.serves, headers={"Vary": "Accept"})

@@ -1,0 +1,179 @@
+"""The dumps of a build: the whole graph as TriG, N-Quads and JSON-LD, each also gzipped,
+written by `iokg build` into the build's own folder, ``<build>/dumps/``, with a manifest.
+
+Being inside the build, the dumps are exactly the quads of the store they sit in: a new build
+brings new dumps with it, an old build's dumps go when it is pruned, and a server reads the
+dumps of the store it serves. ``manifest.json`` says which build they are (its id is the build
+folder's name), when it was made, how many triples each graph holds, and the size and SHA-256 of
+every file. The files are written aside and renamed into place; the gzip files carry no time
+stamp, so the same graph gives the same bytes.
+
+>>> import tempfile, pathlib, datetime as dt, pyoxigraph as ox
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "dumps"
+>>> store = ox.Store()
+>>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"),
+...                   ox.NamedNode("http://e/g")))
+>>> m = write_dumps(store, folder, build="b1", built=dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc))
+>>> [f.name for f in m.files]
+['iokg.trig', 'iokg.trig.gz', 'iokg.nq', 'iokg.nq.gz', 'iokg.jsonld', 'iokg.jsonld.gz']
+>>> read_manifest(folder).graphs, m.triples
+({'http://e/g': 1}, 1)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from iokg import vocab
+from iokg.errors import IokgError
+
+#: The folder of a build holding its dumps.
+DUMPS_DIR = "dumps"
+MANIFEST = "manifest.json"
+#: The graph name a quad of the default graph is counted under in the manifest.
+DEFAULT_GRAPH = ""
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    """One serialization of the whole graph."""
+
+    name: str  # file name, e.g. iokg.trig
+    label: str  # e.g. TriG
+    media_type: str
+    format_iri: str  # in the W3C formats registry
+    rdf_format: ox.RdfFormat
+
+
+FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("iokg.trig", "TriG", "application/trig", "http://www.w3.org/ns/formats/TriG",
+               ox.RdfFormat.TRIG),
+    DumpFormat("iokg.nq", "N-Quads", "application/n-quads", "http://www.w3.org/ns/formats/N-Quads",
+               ox.RdfFormat.N_QUADS),
+    DumpFormat("iokg.jsonld", "JSON-LD", "application/ld+json",
+               "http://www.w3.org/ns/formats/JSON-LD", ox.RdfFormat.JSON_LD),
+)
+GZIP = "application/gzip"
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """A file of the dumps: ``format`` is the label of its serialization; ``compressed`` says
+    whether it is that serialization gzipped (``media_type`` is then application/gzip)."""
+
+    name: str
+    format: str
+    media_type: str
+    format_iri: str
+    compressed: bool
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a build's dumps are: ``build`` (the build id), ``built`` (UTC), the number of
+    ``triples`` in all, per graph name (``graphs``), and the ``files``."""
+
+    build: str
+    built: dt.datetime
+    triples: int
+    graphs: dict[str, int]
+    files: tuple[DumpFile, ...]
+
+    def file(self, name: str) -> DumpFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+
+class DumpsNotFound(IokgError):
+    """The store has no dumps (it was not made by `iokg build`, or before dumps existed)."""
+
+
+def write_dumps(store: ox.Store, folder: Path, *, build: str, built: dt.datetime) -> Manifest:
+    """Write every dump of ``store`` and the manifest into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    graphs = Counter(
+        DEFAULT_GRAPH if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        for q in store
+    )
+    files = []
+    for fmt in FORMATS:
+        plain = folder / fmt.name
+        _atomically(plain, lambda tmp, fmt=fmt: ox.serialize(
+            store, str(tmp), format=fmt.rdf_format, prefixes=_prefixes(fmt)))
+        packed = folder / (fmt.name + ".gz")
+        _atomically(packed, lambda tmp, plain=plain: _gzip(plain, tmp))
+        for path, compressed in ((plain, False), (packed, True)):
+            files.append(DumpFile(path.name, fmt.label, GZIP if compressed else fmt.media_type,
+                                  fmt.format_iri, compressed, path.stat().st_size, _sha256(path)))
+    manifest = Manifest(build, built.astimezone(dt.timezone.utc).replace(microsecond=0),
+                        sum(graphs.values()), dict(sorted(graphs.items())), tuple(files))
+    data = asdict(manifest)
+    data["built"] = manifest.built.isoformat().replace("+00:00", "Z")
+    _atomically(folder / MANIFEST,
+                lambda tmp: tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8"))
+    return manifest
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """The manifest of the dumps in ``folder``; `DumpsNotFound` if there is none."""
+    path = Path(folder) / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DumpsNotFound(
+            "this store has no dumps: it was not made by `iokg build` (which writes them)"
+        ) from None
+    return Manifest(
+        data["build"],
+        dt.datetime.fromisoformat(data["built"].replace("Z", "+00:00")),
+        data["triples"],
+        data["graphs"],
+        tuple(DumpFile(**f) for f in data["files"]),
+    )
+
+
+def dumps_folder(build_dir: Path) -> Path:
+    """Where the dumps of a build live."""
+    return Path(build_dir) / DUMPS_DIR
+
+
+def _prefixes(fmt: DumpFormat) -> dict[str, str] | None:
+    # N-Quads has no prefixes; TriG and JSON-LD read better with the project's
+    return None if fmt.rdf_format == ox.RdfFormat.N_QUADS else vocab.PREFIXES
+
+
+def _gzip(source: Path, target: Path) -> None:
+    with open(source, "rb") as src, open(target, "wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _atomically(path: Path, write) -> None:
+    """Call ``write(tmp)`` for a file beside ``path``, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
