@@ -30,7 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from iokg.datasets.catalog import DatasetStore, jsonable
+from iokg.datasets.catalog import DatasetStore
+from iokg.datasets.output import jsonable
 from iokg.errors import InvalidQuery
 from iokg.settings import QUERIES_DIR
 

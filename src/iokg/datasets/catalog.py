@@ -18,13 +18,10 @@ the row cap, and say so.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import json
 import shutil
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +33,7 @@ from iokg.datasets import layout
 from iokg.datasets.importing import REJECT_TYPES
 from iokg.datasets.layout import DatasetNotFound
 from iokg.datasets.twitter_io import stored_types
-from iokg.errors import Forbidden, InvalidQuery, IokgError, QueryTimeout, ResourceLimit
+from iokg.errors import Forbidden, InvalidQuery, QueryTimeout, ResourceLimit
 from iokg.sparql.limits import attach_limit
 
 DATASET_COLUMNS = {
@@ -67,33 +64,6 @@ class Table:
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
-
-
-def jsonable(value: Any) -> Any:
-    """A DuckDB value as JSON can carry it: times as ISO 8601 (UTC), lists and structs as such."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if value == value and value not in (float("inf"), float("-inf")) else None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc)
-        return value.isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    if isinstance(value, decimal.Decimal):
-        return float(value) if value == value.to_integral_value() or abs(value) < 1e15 else str(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).hex()
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return str(value)
 
 
 def _quote(text: str) -> str:

@@ -147,12 +147,22 @@ def find_release(folder: Path) -> Folder:
         m = NAME_PATTERN.search(path.name)
         if m:
             gz = path.name.lower().endswith(".gz")
-            tables.append(ReleaseFile(path, m.group(1).lower(), None, 0 if gz else path.stat().st_size))
+            tables.append(ReleaseFile(path, m.group(1).lower(), None, _gzip_size(path) if gz else path.stat().st_size))
             files.append(path)
         elif not path.name.startswith("."):
             ignored.append(path.name)
     tables.sort(key=lambda t: (t.kind != "users", t.name))
     return Folder(files, tables, ignored)
+
+
+def _gzip_size(path: Path) -> int:
+    """The uncompressed size a gzip file states in its last four bytes (modulo 4 GiB), for progress."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(-4, 2)
+            return int.from_bytes(f.read(4), "little")
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------------------------- values
