@@ -204,7 +204,7 @@ class DatasetStore:
         path = self._tmp / f"catalog-{self._generation}.duckdb"
         config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         with duckdb.connect(str(path), config=config) as con:
-            con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET GLOBAL TimeZone = 'UTC'")
             columns = ", ".join(f"{name} {kind}" for name, kind in DATASET_COLUMNS.items())
             con.execute(f"CREATE TABLE datasets ({columns})")
             for dataset_id, (folder, m) in current.items():
@@ -223,7 +223,7 @@ class DatasetStore:
                     con.execute(f"CREATE TABLE {table} ({cols})")
         ro = duckdb.connect(str(path), read_only=True, config={
             **config, "memory_limit": f"{self.memory_mb}MB"})
-        ro.execute("SET TimeZone = 'UTC'")
+        ro.execute("SET GLOBAL TimeZone = 'UTC'")
         allowed = str(self.root.resolve()).rstrip("/") + "/"
         ro.execute("SET allowed_directories = ?", [[allowed]])
         ro.execute("SET enable_external_access = false")

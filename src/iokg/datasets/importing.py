@@ -196,7 +196,7 @@ def _to_parquet(staging: Path, dataset_id: str, table_info: list[dict[str, Any]]
     con = duckdb.connect(config={"temp_directory": str(tmp), "autoinstall_known_extensions": False,
                                  "autoload_known_extensions": False})
     try:
-        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET GLOBAL TimeZone = 'UTC'")
         duplicates: list[tuple] = []
         for kind, key in (("users", "userid"), ("tweets", "tweetid")):
             columns = {**stored_types(kind), "seq": "BIGINT"}
