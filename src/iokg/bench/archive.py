@@ -1,10 +1,11 @@
 """``python -m iokg.bench.archive``: how long a takedown archive at ASPI's scale takes to import.
 
-Generates a synthetic Twitter information-operations archive (`iokg.datasets.synthetic`; default
-23,750 accounts and 348,608 tweets, the size of the dataset ASPI analysed), imports it with the
-real `import_twitter_io`, then times a re-import of the same files (idempotent: nothing to do),
-the posting-hours analysis in two time zones and one SQL query through the SQL door, and prints
-every figure. Not a test: nothing is asserted about speed. See docs/performance.md.
+Generates a synthetic Twitter information-operations archive (`iokg.datasets.synthetic`; by
+default 23,750 accounts and 348,608 tweets, ASPI's scale: its Strategist piece speaks of "almost
+24,000 accounts and 350,000 tweets"), imports it with the real `import_twitter_io`, then times a
+re-import of the same files (idempotent: nothing to do), the posting-hours analysis in two time
+zones and one query through the SQL door, and prints every figure. Not a test: nothing is
+asserted about speed. See docs/performance.md.
 """
 
 from __future__ import annotations

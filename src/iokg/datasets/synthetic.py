@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo
 
 from iokg.datasets.twitter_io import TWEET_COLUMNS, USER_COLUMNS
 
-#: The size of the dataset ASPI analysed ("almost 24,000 accounts and 350,000 tweets").
+#: The benchmark's default size, ASPI's scale: ASPI's Strategist piece of 2020-06-12 calls the
+#: dataset it analysed "almost 24,000 accounts and 350,000 tweets".
 ASPI_ACCOUNTS = 23_750
 ASPI_TWEETS = 348_608
 
