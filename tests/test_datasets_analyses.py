@@ -15,7 +15,7 @@ from iokg.datasets.catalog import DatasetStore
 from iokg.datasets.importing import import_twitter_io
 from iokg.datasets.layout import DatasetNotFound
 from iokg.datasets.synthetic import generate
-from iokg.datasets.twitter_io import parse_list
+from iokg.datasets.values import parse_list
 from iokg.errors import InvalidQuery
 
 ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "UTC", "Asia/Kolkata"]

@@ -9,6 +9,7 @@ import pytest
 
 MODULES = [
     "iokg.datasets.twitter_io",
+    "iokg.datasets.values",
     "iokg.datasets.layout",
     "iokg.datasets.analyses",
     "iokg.datasets.output",

@@ -6,6 +6,7 @@ claims about it can be checked by computation. No HTTP here (the routes are in
 `iokg.api.routers.datasets`).
 
 - `iokg.datasets.twitter_io`: the Twitter information-operations release format, read row by row;
+- `iokg.datasets.values`: one value of a release, read and checked;
 - `iokg.datasets.importing`: ``iokg import twitter-io``, all or nothing, idempotent;
 - `iokg.datasets.layout`: the folder, the registry, atomic publication;
 - `iokg.datasets.catalog`: `DatasetStore`, the read-only DuckDB with its limits, and the SQL screen;

@@ -9,21 +9,15 @@ Reading is streaming: a `FileReader` yields one checked row at a time, and every
 cannot be read is yielded as a `BadRow` with its file and line (never dropped). A file that cannot
 be read at all (missing columns, not UTF-8 text, a damaged zip) raises `ArchiveFault`.
 
->>> parse_time("2019-08-15 02:43")
-'2019-08-15 02:43:00+00:00'
->>> parse_time("2019-08-15T10:43:00+08:00")
-'2019-08-15 02:43:00+00:00'
->>> parse_list("[HongKong, 香港]"), parse_list("['a', 'b']"), parse_list("[]")
-(['HongKong', '香港'], ['a', 'b'], [])
->>> is_hashed("1234567890"), is_hashed("Ul+6dbzSn2wt1Jj0Ct8XOJeN8qZPlRvo56mwh5n4=")
-(False, True)
+>>> stored_types("users")["account_creation_date"], stored_types("tweets")["hashtags"]
+('DATE', 'VARCHAR[]')
+>>> NAME_PATTERN.search("china_052020_tweets_csv_hashed_2.csv").group(1)
+'tweets'
 """
 
 from __future__ import annotations
 
-import ast
 import csv
-import datetime as dt
 import gzip
 import io
 import re
@@ -34,6 +28,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from iokg.datasets.values import BadValue, is_hashed, parse_bool, parse_count, parse_list, parse_time, short
 
 #: The columns of a users file, in the release's order.
 USER_COLUMNS: tuple[str, ...] = (
@@ -165,86 +161,6 @@ def _gzip_size(path: Path) -> int:
         return 0
 
 
-# ---------------------------------------------------------------------------------- values
-class BadValue(ValueError):
-    """A value that is not what its column holds; the message says what it should be."""
-
-
-def parse_time(text: str, *, date_only: bool = False) -> str | None:
-    """A release time (UTC unless it says otherwise) as ``YYYY-MM-DD HH:MM:SS+00:00``, or a date
-    as ``YYYY-MM-DD`` with ``date_only``; None for an empty value; `BadValue` otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        value = None
-    if value is None or len(text) < 10 or not text[:4].isdigit():
-        want = "a date (YYYY-MM-DD)" if date_only else "a UTC time (YYYY-MM-DD HH:MM[:SS])"
-        raise BadValue(f"'{_short(text)}' is not {want}")
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    if date_only:
-        return value.date().isoformat()
-    if len(text) == 10:
-        raise BadValue(f"'{text}' has no time of day (YYYY-MM-DD HH:MM[:SS], UTC)")
-    return value.replace(microsecond=0).isoformat(sep=" ") + "+00:00"
-
-
-_INTEGER = re.compile(r"^\d+(?:\.0*)?$")
-
-
-def parse_count(text: str) -> int | None:
-    """A non-negative count (``12``, or ``12.0`` as some releases write it); None if empty."""
-    text = text.strip()
-    if not text:
-        return None
-    if not _INTEGER.match(text):
-        raise BadValue(f"'{_short(text)}' is not a count (a whole number, 0 or more)")
-    return int(text.split(".", 1)[0])
-
-
-_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
-
-
-def parse_bool(text: str) -> bool | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return _BOOLEANS[text.lower()]
-    except KeyError:
-        raise BadValue(f"'{_short(text)}' is not True or False") from None
-
-
-def parse_list(text: str) -> list[str]:
-    """A list column: ``[a, b]``, ``['a', 'b']``, ``[]`` or empty."""
-    text = text.strip()
-    if not text:
-        return []
-    if text.startswith("[") and text.endswith("]"):
-        inner = text[1:-1].strip()
-        if inner[:1] in ("'", '"'):
-            try:
-                value = ast.literal_eval(text)
-                if isinstance(value, list):
-                    return [str(v) for v in value if str(v)]
-            except (ValueError, SyntaxError):
-                pass
-        text = inner
-    return [item for item in (part.strip().strip("'\"").strip() for part in text.split(",")) if item]
-
-
-def is_hashed(userid: str) -> bool:
-    """Whether a user id is one of the release's hashes: Twitter's own ids are decimal numbers."""
-    return not userid.isdigit()
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 # ---------------------------------------------------------------------------------- rows
 @dataclass(frozen=True)
 class BadRow:
@@ -335,7 +251,7 @@ def _raw_text(fields: list[str]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(fields)
     text = out.getvalue().encode("utf-8", "replace").decode("utf-8")
-    return _short(text, 2000)
+    return short(text, 2000)
 
 
 class FileReader:
