@@ -171,3 +171,18 @@ def test_every_analysis_runs_with_its_defaults_and_gives_a_table(generated):
         result = run_analysis(store, "gen", name)
         assert result.body["dataset"] == "gen" and result.body["analysis"] == name
         assert result.columns and all(len(r) == len(result.columns) for r in result.rows), name
+
+
+def test_every_zone_name_accepted_is_one_duckdb_knows():
+    """The names `tz` accepts (Python's zoneinfo list) all work in DuckDB's ICU time zones."""
+    import duckdb
+
+    from iokg.datasets.analyses import check_tz, time_zones
+
+    zones = sorted(time_zones())
+    assert len(zones) > 400 and "localtime" not in zones
+    with duckdb.connect() as con:
+        for tz in zones:
+            con.execute("SELECT timezone($tz, TIMESTAMPTZ '2020-06-01 00:00:00+00')", {"tz": check_tz("tz", tz)})
+    with pytest.raises(InvalidQuery):
+        check_tz("tz", "localtime")

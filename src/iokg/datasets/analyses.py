@@ -86,9 +86,14 @@ def bound(text: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------- parameters
+#: Names zoneinfo may list that are no zone of their own (the machine's zone, a tz file alias).
+NOT_ZONES = frozenset({"localtime", "posixrules"})
+
+
 @lru_cache(maxsize=1)
 def time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The IANA time zone names a ``tz`` parameter may take."""
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def check_tz(name: str, value: str) -> str:
