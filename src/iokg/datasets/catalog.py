@@ -22,6 +22,7 @@ import json
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,6 +201,8 @@ class DatasetStore:
         current = layout.current_manifests(self.root) if stamp is not None else {}
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="iokg-datasets-"))
+            # removed by close(), or when the store is collected or the process exits
+            self._cleanup = weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
         self._generation += 1
         path = self._tmp / f"catalog-{self._generation}.duckdb"
         config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -236,7 +239,7 @@ class DatasetStore:
                 self._snapshot.con.close()
                 self._snapshot = None
             if self._tmp is not None:
-                shutil.rmtree(self._tmp, ignore_errors=True)
+                self._cleanup()
                 self._tmp = None
 
 
