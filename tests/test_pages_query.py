@@ -87,7 +87,7 @@ def test_home_loads_with_header_nav_and_footer(page, site):
     assert "iokg" in page.title()
     assert page.locator("h1").count() == 1
     nav = page.locator("header nav a")
-    assert nav.all_inner_texts() == ["Search", "Query", "API docs"]
+    assert nav.all_inner_texts() == ["Search", "Query", "Datasets", "API docs"]
     assert nav.first.get_attribute("aria-current") == "page"
     footer = page.locator("footer").inner_text()
     assert "DISARM" in footer and "CC BY-SA 4.0" in footer

@@ -1,4 +1,4 @@
-"""The `iokg` command: build, validate, query, stats, serve."""
+"""The `iokg` command: build, validate, query, stats, serve, import, datasets."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ store_option = click.option("--store", type=click.Path(path_type=Path), default=
                             help="Store path [env IOKG_STORE; default var/store].")
 data_option = click.option("--data", type=click.Path(path_type=Path), default=None,
                            help="Folder of curated YAML [env IOKG_DATA; default data/].")
+datasets_option = click.option("--datasets", type=click.Path(path_type=Path), default=None,
+                               help="Folder of imported datasets [env IOKG_DATASETS; default <store>.datasets].")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,9 +162,86 @@ def stats(store: Path | None) -> None:
     click.echo(f"  {'triples':<14} {total:>8}")
 
 
+@main.group(name="import")
+def import_group() -> None:
+    """Import a platform's released data into the datasets folder beside the store."""
+
+
+class _ProgressBar:
+    """`iokg.datasets.importing.Progress` as a click progress bar on stderr."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def begin(self, total_bytes: int) -> None:
+        self.bar = click.progressbar(length=max(total_bytes, 1), label=self.label, file=sys.stderr,
+                                     show_percent=True, show_eta=True)
+        self.bar.__enter__()
+
+    def advance(self, n_bytes: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n_bytes)
+
+    def end(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@import_group.command(name="twitter-io")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--dataset", "dataset_id", required=True, help="Id of the dataset (e.g. aspi-2020); re-using one replaces it.")
+@click.option("--title", default=None, help="Title of the dataset [default: its id].")
+@click.option("--strict", is_flag=True, help="Fail (and change nothing) if any row is bad.")
+@click.option("--force", is_flag=True, help="Import again even if the same files are already imported.")
+@datasets_option
+@store_option
+def import_twitter_io(folder: Path, dataset_id: str, title: str | None, strict: bool, force: bool,
+                      datasets: Path | None, store: Path | None) -> None:
+    """Import a Twitter information-operations release FOLDER (*_users_csv_hashed.csv and
+    *_tweets_csv_hashed.csv, plain, gzipped or zipped) as dataset ID.
+
+    Bad rows are counted and listed with file and line; a failed import changes nothing.
+    """
+    from iokg.datasets.importing import import_twitter_io as run
+
+    settings = _settings(datasets=datasets, store=store)
+    try:
+        report = run(folder, settings.datasets_path, dataset_id, title=title, strict=strict, force=force,
+                     progress=_ProgressBar(f"reading {folder.name}"))
+    except IokgError as e:
+        _fail(e)
+    for bad in report.bad_rows[:50]:
+        click.echo(f"bad row: {bad}", err=True)
+    if report.bad_row_count > 50:
+        click.echo(f"… {report.bad_row_count - 50:,} more bad rows: every one is in the manifest's count and "
+                   "in the rejects table (`SELECT * FROM rejects`)", err=True)
+    click.echo(report.summary())
+    click.echo(f"folder: {report.folder}")
+
+
+@main.command(name="datasets")
+@datasets_option
+@store_option
+def list_datasets(datasets: Path | None, store: Path | None) -> None:
+    """List the imported datasets with their counts."""
+    from iokg.datasets.layout import current_manifests
+
+    settings = _settings(datasets=datasets, store=store)
+    manifests = current_manifests(settings.datasets_path)
+    click.echo(f"datasets: {settings.datasets_path}")
+    for dataset_id, (_, m) in manifests.items():
+        c = m["counts"]
+        click.echo(f"  {dataset_id}: {c['accounts']:,} accounts, {c['tweets']:,} tweets, {c['bad_rows']:,} bad rows; "
+                   f"imported {m['imported_at']} from {m['source_folder']}")
+    if not manifests:
+        click.echo("  (none; `iokg import twitter-io DIR --dataset ID`)")
+
+
 @main.command()
 @store_option
 @data_option
+@datasets_option
 @click.option("--host", default=None, help="Address to listen on [env IOKG_HOST; default 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [env IOKG_PORT; default 8000].")
 @click.option("--build/--no-build", "build_first", default=False,
@@ -172,13 +251,15 @@ def stats(store: Path | None) -> None:
 @click.option("--max-request-bytes", type=int, default=None, help="Largest request [env IOKG_MAX_REQUEST_BYTES].")
 @click.option("--max-concurrent-queries", type=int, default=None,
               help="Queries evaluated at once [env IOKG_MAX_CONCURRENT_QUERIES].")
-def serve(store: Path | None, data: Path | None, host: str | None, port: int | None, build_first: bool,
-          **limits: int | None) -> None:
+@click.option("--datasets-memory-mb", type=int, default=None,
+              help="Memory of the queries over the datasets [env IOKG_DATASETS_MEMORY_MB].")
+def serve(store: Path | None, data: Path | None, datasets: Path | None, host: str | None, port: int | None,
+          build_first: bool, **limits: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
 
     A build published while the server runs is picked up without a restart.
     """
-    settings = _settings(store=store, data=data, host=host, port=port, **limits)
+    settings = _settings(store=store, data=data, datasets=datasets, host=host, port=port, **limits)
     from iokg.build import is_stale
 
     if build_first and is_stale(settings.data, settings.store):

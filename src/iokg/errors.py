@@ -25,6 +25,10 @@ class QueryTimeout(IokgError):
     """A query ran past its time limit and was stopped."""
 
 
+class ResourceLimit(IokgError):
+    """A query needed more of a limited resource (memory) than it may have, and was stopped."""
+
+
 class Forbidden(IokgError):
     """A request the read-only service refuses (updates, federated SERVICE, ...)."""
 

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
         default=None,
         description="Where `iokg build` writes the whole graph as TriG; default: beside the store, `<store>.trig`.",
     )
+    datasets: Path | None = Field(
+        default=None,
+        description="Folder of imported datasets (DuckDB over Parquet); default: beside the store, `<store>.datasets`.",
+    )
+    datasets_memory_mb: int = Field(
+        default=1024, gt=0, description="Memory DuckDB may use for the queries over the datasets, all together; past it a query stops."
+    )
     host: str = Field(default="127.0.0.1", description="Address `iokg serve` listens on.")
     port: int = Field(default=8000, description="Port `iokg serve` listens on.")
     query_timeout_ms: int = Field(
@@ -55,3 +62,10 @@ class Settings(BaseSettings):
     @property
     def export_path(self) -> Path:
         return self.export if self.export is not None else self.store.with_suffix(".trig")
+
+    @property
+    def datasets_path(self) -> Path:
+        """The datasets folder: `datasets`, or ``<store>.datasets`` beside the store."""
+        if self.datasets is not None:
+            return self.datasets
+        return self.store.with_name(self.store.name + ".datasets")

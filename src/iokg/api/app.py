@@ -23,7 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from iokg import __version__
 from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
-from iokg.api.routers import dumps, health, lookup_pages, lookups, pages, sparql
+from iokg.api.routers import dataset_pages, datasets, dumps, health, lookup_pages, lookups, pages, sparql
+from iokg.datasets.catalog import DatasetStore
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
 from iokg.store import EmbeddedStore
@@ -32,9 +33,11 @@ log = logging.getLogger("iokg.api")
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The whole HTTP API and the web pages over ``settings.store``. Query workers start with the app's lifespan
-    and stop with it; ``app.state.executor`` is the `QueryExecutor` routes share."""
+    """The whole HTTP API and the web pages over ``settings.store`` (and the datasets beside it). Query
+    workers start with the app's lifespan and stop with it; ``app.state.executor`` is the `QueryExecutor`
+    routes share, ``app.state.datasets`` the `DatasetStore`."""
     executor = QueryExecutor.from_settings(settings)
+    dataset_store = DatasetStore.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await run_in_threadpool(executor.close)
+            await run_in_threadpool(dataset_store.close)
 
     app = FastAPI(
         title="iokg",
@@ -61,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.executor = executor
     app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
+    app.state.datasets = dataset_store  # the imported datasets (DuckDB over Parquet)
     install_error_handlers(app)
     install_cors(app)
     app.include_router(sparql.router)
@@ -69,6 +74,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(lookup_pages.router)
     app.include_router(dumps.router)
+    app.include_router(datasets.router)
+    app.include_router(dataset_pages.router)
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 

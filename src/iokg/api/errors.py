@@ -32,6 +32,7 @@ from iokg.errors import (
     InvalidQuery,
     IokgError,
     QueryTimeout,
+    ResourceLimit,
     StoreNotFound,
 )
 from iokg.export.dumps import DumpsNotFound
@@ -57,6 +58,7 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     IngestError: (500, "ingest_error"),
     IokgError: (500, "internal_error"),
     QueryTimeout: (503, "query_timeout"),
+    ResourceLimit: (503, "resource_limit"),
     StoreNotFound: (503, "store_not_found"),
 }
 

@@ -23,6 +23,7 @@ from iokg.api import presentation
 NAV: tuple[tuple[str, str], ...] = (
     ("Search", "home"),
     ("Query", "query_page"),
+    ("Datasets", "datasets_page"),
     ("API docs", "swagger_ui_html"),
 )
 
