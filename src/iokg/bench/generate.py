@@ -6,11 +6,12 @@ entities in a hierarchy, 20 persons, 3 platforms, 12 narratives, 3 countries (64
 encyclopedia articles (40 sources); about 200 claims and 400 assertions. Units share nothing
 but the platforms, so ``scale`` multiplies every count by about the same factor.
 
-Primary reports state claims (mostly supporting, some disputing or inconclusive, in their own
-confidence words); statements deny attributions; news relays a part of what its parent says
-(evidence ``relayed``), sometimes with reporting of its own (``original: true``); encyclopedia
-articles derive from several sources and ``cite`` the one each statement rests on. So the
-corroboration query has independent sources to find and relays to collapse.
+Primary reports state claims in their own voice (mostly supporting, some disputing or
+inconclusive, in their own confidence words); statements deny attributions; news relays a part
+of what its parent says (``said_by`` the parent's party, ``via`` the parent and what it relayed),
+sometimes with reporting of its own; encyclopedia articles derive from several sources and relay
+from each the party it reports. Publishers are party entities. So the independence count has
+origins to find and relays to collapse.
 
 >>> import tempfile, pathlib
 >>> g = generate(pathlib.Path(tempfile.mkdtemp()) / "data", scale=0.5, seed=3)
@@ -135,6 +136,13 @@ def generate(out_dir: Path, scale: float = DEFAULT_SCALE, seed: int = 1) -> Gene
 
     claims: list[_Claim] = []
     sources: list[_Source] = []
+    parties: dict[str, dict] = {}
+
+    def party(etype: str, pid: str, name: str) -> str:
+        """A publisher: a party entity, made the first time it publishes."""
+        if pid not in parties:
+            parties[pid] = {"id": pid, "type": etype, "label": f"{name} {pid.rsplit('-', 1)[-1]}"}
+        return pid
     per_quarter = {"campaign": 1, "cluster": 3, "state-entity": 2.5, "person": 5, "narrative": 3,
                    "country": 0.75, "primary": 5, "statement": 0.5, "news": 3.5, "wiki": 1}
     platforms = [entity("platform", f"platform-{i:02d}", f"Platform {i}") for i in range(max(3, min(12, units)))]
@@ -187,7 +195,7 @@ def generate(out_dir: Path, scale: float = DEFAULT_SCALE, seed: int = 1) -> Gene
                 for p in rng.sample(platforms, 2):
                     wc.append(_Claim(op, "operatesOn", p))
                 for narrative in rng.sample(narratives, min(len(narratives), 2)):
-                    wc.append(_Claim(op, "promotes", narrative))
+                    wc.append(_Claim(op, "pushesNarrative", narrative))
                 wc.append(_Claim(op, "targets", rng.choice(countries)))
                 for t in rng.sample(techniques, 2):
                     wc.append(_Claim(op, "usesTechnique", t))
@@ -204,13 +212,14 @@ def generate(out_dir: Path, scale: float = DEFAULT_SCALE, seed: int = 1) -> Gene
             kind = rng.choice(kinds)
             sid = next_id("report")
             primaries.append(_Source(sid, kind, f"{vocab.SOURCE_KINDS[kind].label.title()} {sid}",
-                                     f"Publisher {rng.randrange(1, 40)}", _date(rng)))
+                                     party("organization", f"publisher-{rng.randrange(1, 40):02d}", "Publisher"),
+                                     _date(rng)))
 
         def primary_assertion(src: _Source, claim: _Claim, stance: str = "supports") -> bool:
             words, likelihood = rng.choice(CONFIDENCE)
             evidence = rng.sample(EVIDENCE_BY_KIND[src.kind], rng.randint(1, 2))
             return src.assert_(claim, stance=stance, confidence=words, likelihood=likelihood, evidence=evidence,
-                               excerpt=f"{claim.subject} {claim.predicate} {claim.object or claim.value}"
+                               excerpt=f"{words}: {claim.subject} {claim.predicate} {claim.object or claim.value}"
                                if rng.random() < 0.4 else None,
                                locator=f"p. {rng.randint(1, 40)}")
 
@@ -222,11 +231,11 @@ def generate(out_dir: Path, scale: float = DEFAULT_SCALE, seed: int = 1) -> Gene
                 primary_assertion(rng.choice(primaries), claim, stance)
         for _ in range(n("statement", unit)):
             st = _Source(next_id("statement"), "official-statement", f"Spokesperson's reply {counter['statement']}",
-                         f"Ministry {rng.randrange(1, 10)}", _date(rng, 2020, 2024))
+                         party("state-entity", f"ministry-{rng.randrange(1, 10):02d}", "Ministry"),
+                         _date(rng, 2020, 2024))
             attributions = [c for c in wc if c.predicate == "attributedTo"]
             for claim in rng.sample(attributions, min(len(attributions), 5)):
-                st.assert_(claim, stance="denies", confidence=None, evidence=["unstated"],
-                           excerpt="baseless accusations")
+                st.assert_(claim, stance="denies", excerpt="baseless accusations")
             primaries.append(st)
         reporters = [p for p in primaries if p.kind != "official-statement"]
         relays: list[_Source] = []
@@ -234,24 +243,24 @@ def generate(out_dir: Path, scale: float = DEFAULT_SCALE, seed: int = 1) -> Gene
             # a third of the news relays earlier news: chains of derivation
             parent = rng.choice(relays) if relays and rng.random() < 0.33 else rng.choice(reporters)
             news = _Source(next_id("news"), "news-article", f"News story {counter['news']}",
-                           f"Outlet {rng.randrange(1, 30)}", _later(rng, parent.date), derived_from=[parent.id])
+                           party("organization", f"outlet-{rng.randrange(1, 30):02d}", "Outlet"),
+                           _later(rng, parent.date), derived_from=[parent.id])
             relayable = [a for a in parent.assertions if a["stance"] != "denies"]
             for a in rng.sample(relayable, min(len(relayable), rng.randint(3, 8))):
-                news.assert_(_claim_of(a), stance=a["stance"], confidence=a.get("confidence"),
-                             likelihood=a.get("likelihood"), evidence=["relayed"])
+                news.assert_(_claim_of(a), stance=a["stance"], **_relay(a, parent))
             if rng.random() < 0.3:  # some reporting of its own
-                news.assert_(rng.choice(wc), stance="supports", evidence=["open-source"], original=True,
+                news.assert_(rng.choice(wc), stance="supports", evidence=["open-source"],
                              confidence="according to people familiar with the matter")
             relays.append(news)
         for _ in range(n("wiki", unit)):
             pool = [s for s in primaries + relays if s.kind != "official-statement" and s.assertions]
             parents = rng.sample(pool, min(len(pool), rng.randint(3, 5)))
             wiki = _Source(next_id("wiki"), "encyclopedia", f"Encyclopedia article {counter['wiki']}",
-                           "Encyclopedia", _later(rng, max(p.date for p in parents)),
-                           derived_from=[p.id for p in parents])
+                           party("organization", "encyclopedia", "Encyclopedia"),
+                           _later(rng, max(p.date for p in parents)), derived_from=[p.id for p in parents])
             for p in parents:
                 for a in rng.sample(p.assertions, min(len(p.assertions), 2)):
-                    wiki.assert_(_claim_of(a), stance=a["stance"], evidence=["relayed"], cites=[p.id],
+                    wiki.assert_(_claim_of(a), stance=a["stance"], **_relay(a, p),
                                  locator=f"reference {parents.index(p) + 1}")
             relays.append(wiki)
         sources += primaries + relays
@@ -263,6 +272,10 @@ def generate(out_dir: Path, scale: float = DEFAULT_SCALE, seed: int = 1) -> Gene
             for ref in (a["subject"], a.get("object")):
                 if ref is not None:
                     first_source.setdefault(ref, s.id)
+    for s in sources:
+        first_source.setdefault(s.publisher, s.id)
+    for p in parties.values():
+        entity(p["type"], p["id"], p["label"])
     for e in entities:
         e["sources"] = [first_source.get(e["id"], sources[0].id)]
         if e["type"] == "campaign" and rng.random() < 0.6:
@@ -294,6 +307,16 @@ def generate(out_dir: Path, scale: float = DEFAULT_SCALE, seed: int = 1) -> Gene
                 "assertions": sum(len(s.assertions) for s in sources)},
         entities=dict(by_type), sources=dict(kinds), claims=used_claims, relayed_claims=relayed,
         derivations=sum(len(s.derived_from) for s in sources), files=len(by_type) + len(sources))
+
+
+def _relay(a: dict, parent: _Source) -> dict:
+    """The fields of an assertion that relays ``a``, read in ``parent``: the same party, carried by
+    what carried it and then by ``parent``; the confidence words become the relay's paraphrase."""
+    words = a.get("confidence")
+    if isinstance(words, dict):
+        words = words["words"]
+    return {"said_by": a.get("said_by", parent.publisher), "via": [*a.get("via", []), parent.id],
+            "confidence": {"words": words, "whose": "carrier"} if words else None}
 
 
 def _claim_of(a: dict) -> _Claim:
@@ -342,4 +365,6 @@ def _emit(node, indent: int, lines: list[str]) -> None:
 def _flow(v) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(_scalar(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(x)}" for k, x in v.items()) + "}"
     return _scalar(v)
