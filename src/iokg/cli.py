@@ -72,6 +72,7 @@ def build(data: Path | None, store: Path | None, export: Path | None) -> None:
         _fail(e)
     click.echo(f"built {report.summary()}")
     click.echo(f"store:  {report.store}")
+    click.echo(f"search: {report.search_texts} texts indexed")
     click.echo(f"export: {report.export}")
 
 

@@ -22,7 +22,9 @@ from starlette.concurrency import run_in_threadpool
 
 from iokg import __version__
 from iokg.api.errors import install_error_handlers
-from iokg.api.routers import health, lookup_pages, lookups, pages, sparql
+from iokg.api.links import Links
+from iokg.api.routers import browse_pages, health, lookup_pages, lookups, pages, sparql
+from iokg.search import SearchIndex
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
 from iokg.store import EmbeddedStore
@@ -60,12 +62,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.executor = executor
     app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
+    app.state.search = SearchIndex(app.state.graph)  # the search index of the build it serves
+    app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)
     app.include_router(pages.router)
     app.include_router(lookup_pages.router)
+    app.include_router(browse_pages.router)
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
