@@ -155,13 +155,19 @@ def stats(store: Path | None) -> None:
 @click.option("--max-request-bytes", type=int, default=None, help="Largest request [env IOKG_MAX_REQUEST_BYTES].")
 @click.option("--max-concurrent-queries", type=int, default=None,
               help="Queries evaluated at once [env IOKG_MAX_CONCURRENT_QUERIES].")
+@click.option("--public-url", default=None, metavar="URL",
+              help="The public address of the pages, for links to cite [env IOKG_PUBLIC_URL; "
+                   "default: the graph's base, https://w3id.org/iokg/].")
 def serve(store: Path | None, data: Path | None, host: str | None, port: int | None, build_first: bool,
-          **limits: int | None) -> None:
+          public_url: str | None, **limits: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
 
     A build published while the server runs is picked up without a restart.
     """
-    settings = _settings(store=store, data=data, host=host, port=port, **limits)
+    try:
+        settings = _settings(store=store, data=data, host=host, port=port, public_url=public_url, **limits)
+    except ValueError as e:  # pydantic's ValidationError: a setting that cannot be used
+        _fail(IokgError(str(e)))
     from iokg.build import is_stale
 
     if build_first and is_stale(settings.data, settings.store):
