@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from iokg.api.links import path_for
 from iokg.sparql import protocol
 from iokg.sparql.executor import QueryExecutor
 
@@ -97,11 +98,12 @@ def describe_service(request: Request, accept: str | None) -> Response:
             f"no acceptable format for the service description; try {names}"
         )
     if offer.serves == protocol.HTML:  # a browser: the query page
-        return RedirectResponse(
-            request.url_for("query_page"), status_code=303, headers={"Vary": "Accept"}
+        return RedirectResponse(  # a path: the Host header cannot send the browser elsewhere
+            path_for(request, "query_page"), status_code=303, headers={"Vary": "Accept"}
         )
     settings = request.app.state.settings
-    endpoint = str(request.url).split("?", 1)[0]
+    public = request.app.state.links.public_url
+    endpoint = public + path_for(request, "sparql") if public else str(request.url).split("?", 1)[0]
     comment = (
         "Read-only. The default graph is the union of all graphs. Limits: "
         f"{settings.query_timeout_ms} ms per query (IOKG_QUERY_TIMEOUT_MS), "
