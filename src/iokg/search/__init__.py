@@ -18,7 +18,7 @@ MAX_QUERY_CHARS = 200
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000
 
-__all__ = ["search", "hits", "check_query", "SearchIndex", "build_index", "FILENAME", "KIND_LABELS",
+__all__ = ["search", "hits", "groups_of", "check_query", "SearchIndex", "build_index", "FILENAME", "KIND_LABELS",
            "QuotedIn", "SearchGroup", "SearchHit", "SearchResults"]
 
 

@@ -74,9 +74,10 @@ def find(request: Request) -> HTMLResponse:
         try:
             page = _page_number(params.get("page"))
             if kind is None:
-                results = searching.search(request.app.state.search, q, limit=searching.MAX_LIMIT)
-                hits = results.results
-                context["groups"] = [(g, [h for h in hits if h.kind == g.kind][:GROUP_HITS]) for g in results.groups]
+                found = searching.hits(request.app.state.search, q)
+                context["groups"] = [(g, [h for h in found if h.kind == g.kind][:GROUP_HITS])
+                                     for g in searching.groups_of(found)]
+                results = None
             else:
                 results = searching.search(request.app.state.search, q, kind, PAGE_HITS, (page - 1) * PAGE_HITS)
                 context["groups"] = [(g, results.results) for g in results.groups if g.kind == kind]
