@@ -21,11 +21,14 @@ CICC = "spicypanda--attributedTo--cicc"
 
 #: (file name, path, what to capture: a CSS selector, or None for the viewport, viewport size)
 SHOTS = [
-    ("web-search.png", "/find?q=dragonbridge", None, (900, 560)),
+    ("web-search.png", "/find?q=Dragon+Bridge", None, (900, 640)),
+    ("web-search-publisher.png", "/find?q=the+record", None, (900, 640)),
+    ("web-sources.png", "/sources?kind=news-article&year=2023", None, (1000, 900)),
+    ("web-technique.png", "/t/T0049.004", None, (1000, 640)),
     ("web-entity-top.png", "/e/spicypanda", None, (1000, 900)),
     ("web-chains.png", "/e/spicypanda", "section.chains", (1000, 900)),
     ("web-card-cicc.png", "/e/spicypanda", f"#claim-{CICC}", (1000, 900)),
-    ("web-as-of.png", "/e/spamouflage?as_of=2020-06-01", "section.chains", (1000, 900)),
+    ("web-as-of.png", "/e/spamouflage?as_of=2020-06", "section.chains", (1000, 900)),
     ("web-claim-contested.png", f"/c/{PRC}", None, (1000, 1300)),
     ("web-source.png", "/s/dhs-2023-spicypanda", None, (1000, 1000)),
     ("web-cite.png", f"/c/{CICC}", "section.cite", (1000, 900)),

@@ -70,11 +70,17 @@ def error_of(response, status: int, kind: str | tuple[str, ...]) -> str:
 # ---------------------------------------------------------------- routes
 def test_search(client):
     body = client.get("/search", params={"q": "Panda"}).json()
-    assert [(h["id"], h["kind"], h["matched"], h["exact"]) for h in body["results"][:2]] == [
-        ("panda-a", "entity", "Panda", True), ("panda-b", "entity", "Panda", True)]
-    assert body["truncated"] is False
+    assert [(h["id"], h["kind"], h["matched"], h["exact"], h["field"]) for h in body["results"][:2]] == [
+        ("panda-a", "entity", "Panda", True, "alias"), ("panda-b", "entity", "Panda", True, "alias")]
+    assert body["results"][0]["url"] == "https://w3id.org/iokg/id/entity/panda-a"
+    assert body["truncated"] is False and body["offset"] == 0 and body["total"] == len(body["results"])
     body = client.get("/search", params={"q": "panda", "limit": 1}).json()
     assert [h["id"] for h in body["results"]] == ["panda-a"] and body["truncated"] is True
+    second = client.get("/search", params={"q": "panda", "limit": 1, "offset": 1}).json()
+    assert [h["id"] for h in second["results"]] == ["panda-b"]
+    body = client.get("/search", params={"q": "lab a", "kind": "publisher"}).json()
+    assert [(h["kind"], h["id"], h["sources"], h["url"]) for h in body["results"]] == [
+        ("publisher", "Lab A", 1, "https://w3id.org/iokg/sources?publisher=Lab+A")]
     assert client.get("/search", params={"q": '"} ; DROP ALL ; {'}).json()["results"] == []
 
 
@@ -106,6 +112,29 @@ def test_attribution(client):
     assert (hop["subject"]["id"], hop["object"]["id"], hop["supported"]) == ("panda-a", "dragon", True)
 
 
+@pytest.mark.parametrize(("as_of", "day"), [("2019", "2019-12-31"), ("2019-09", "2019-09-30"),
+                                             ("2019-09-30", "2019-09-30"), ("2019-08", "2019-08-31")])
+def test_attribution_as_of_takes_a_year_month_or_day_up_to_its_last_day(client, as_of, day):
+    by_day = client.get("/entities/panda-a/attribution", params={"as_of": day}).json()
+    body = client.get("/entities/panda-a/attribution", params={"as_of": as_of}).json()
+    assert body["as_of"] == day
+    assert body["hops"] == by_day["hops"] and body["chains"] == by_day["chains"]
+    rows = client.get("/queries/attribution", params={"entity": "panda-a", "as_of": as_of}).json()["rows"]
+    assert {r["as_of"] for r in rows} <= {day}
+
+
+def test_attribution_as_of_month_counts_the_month_lab_dated_by_month(client):
+    # the lab's report is dated 2019-09: it counts from 2019-09-30, so not as of August
+    august = client.get("/entities/panda-a/attribution", params={"as_of": "2019-08"}).json()
+    september = client.get("/entities/panda-a/attribution", params={"as_of": "2019-09"}).json()
+    assert august["hops"] == [] and september["hops"]
+
+
+def test_bad_as_of_names_the_accepted_forms(client):
+    message = error_of(client.get("/entities/panda-a/attribution", params={"as_of": "2019-13"}), 400, "invalid_query")
+    assert "YYYY, YYYY-MM or YYYY-MM-DD" in message and "2019-13" in message
+
+
 def test_claim(client):
     body = client.get("/claims/panda-a--accountCount--about-300").json()
     assert (body["value"], body["value_type"], body["qualifier"], body["object"]) == ("300", "integer", "about", None)
@@ -126,13 +155,14 @@ def test_source(client):
 
 def test_queries_list_and_run(client):
     listed = {q["name"]: q for q in client.get("/queries").json()}
-    assert {"assertions", "attribution", "corroboration", "entity", "search", "source"} <= set(listed)
+    assert {"assertions", "attribution", "corroboration", "entity", "searchable", "source", "technique"} <= set(listed)
     assert listed["corroboration"]["title"] == "Independent sources per claim"
     assert listed["attribution"]["params"] == [
         {"name": "entity", "type": "entity", "optional": False,
          "description": "where the chains start, a cluster or campaign id, e.g. spicypanda"},
         {"name": "as_of", "type": "date", "optional": True,
-         "description": "only assertions dated on or before this day (YYYY-MM-DD)"}]
+         "description": "only assertions dated on or before this day (YYYY-MM-DD; a year or month counts "
+                        "to its last day)"}]
     body = client.get("/queries/corroboration", params={"claim": "panda-a--attributedTo--center"}).json()
     assert body["truncated"] is False
     assert len(body["rows"]) == 1
@@ -204,12 +234,15 @@ def test_iri_dereferencing_redirects(client):
                          ("/id/entity/dragon/alias/storm-9", "/entities/dragon"),
                          ("/id/source/lab-2019-dragon", "/sources/lab-2019-dragon"),
                          ("/id/claim/panda-a--partOf--dragon", "/claims/panda-a--partOf--dragon"),
-                         ("/id/assertion/panda-a--partOf--dragon/wiki-2024-dragon", "/claims/panda-a--partOf--dragon")]:
-        r = client.get(path)
+                         ("/id/assertion/panda-a--partOf--dragon/wiki-2024-dragon", "/claims/panda-a--partOf--dragon"),
+                         ("/id/technique/T0049.004", "/techniques/T0049.004"), ("/id/tactic/TA17", "/techniques/TA17")]:
+        r = client.get(path, headers={"host": "evil.example"})
         assert r.status_code == 303
-        assert httpx.URL(r.headers["location"]).path == target
+        assert r.headers["location"] == target  # a path: the Host header cannot send anyone elsewhere
         assert client.get(r.headers["location"]).status_code == 200
-    error_of(client.get("/id/technique/T0049"), 404, "not_found")
+    error_of(client.get("/id/graph/data"), 404, "not_found")
+    error_of(client.get("/techniques/T9999"), 404, "not_found")
+    error_of(client.get("/techniques/spamouflage"), 404, "not_found")
 
 
 # ---------------------------------------------------------------- errors
@@ -227,8 +260,11 @@ def test_unknown_route_in_error_shape(client):
 @pytest.mark.parametrize("path,params", [
     ("/search", {"q": ""}), ("/search", {}), ("/search", {"q": "a", "limit": "many"}),
     ("/search", {"q": "a", "limit": 0}),
-    ("/entities/panda-a/attribution", {"as_of": "2019-09"}),
+    ("/entities/panda-a/attribution", {"as_of": "2019-13"}),
+    ("/entities/panda-a/attribution", {"as_of": "2019-9"}),
     ("/entities/panda-a/attribution", {"as_of": "yesterday"}),
+    ("/search", {"q": "a", "kind": "spaceship"}), ("/search", {"q": "a", "offset": -1}),
+    ("/queries/attribution", {"entity": "panda-a", "as_of": "2019-02-30"}),
     ("/queries/corroboration", {"bogus": "1"}),
     ("/queries/corroboration", {"claim": "x> } ; DROP"}),
     ("/queries/attribution", {}),

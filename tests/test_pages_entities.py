@@ -69,7 +69,8 @@ def test_pages_are_semantic_and_obey_the_csp(site, path):
         assert not any(name.startswith("on") for name in e.attrs), e.tag
         if e.tag == "script":
             assert e.attrs.get("src", "").startswith("/static/")
-        if e.tag in ("link", "img", "script") and (e.attrs.get("src") or e.attrs.get("href")):
+        loads = e.tag in ("img", "script") or (e.tag == "link" and e.attrs.get("rel") != "canonical")
+        if loads and (e.attrs.get("src") or e.attrs.get("href")):  # a canonical link names, not loads
             assert (e.attrs.get("src") or e.attrs.get("href")).startswith("/"), e.attrs
     assert not page.find_all("style")
 
@@ -78,7 +79,7 @@ def test_pages_are_semantic_and_obey_the_csp(site, path):
 
 def test_search_finds_an_alias_and_says_which(site):
     page = get(site, "/find", q="dragonbridge")
-    hits = page.find("ol", cls="hits").find_all("li", cls="hit")
+    hits = page.find_all("li", cls="hit")
     first = hits[0]
     assert first.find("a").attrs["href"] == "/e/spamouflage"
     assert first.find("a").text() == "Spamouflage"
@@ -86,7 +87,7 @@ def test_search_finds_an_alias_and_says_which(site):
     assert first.find(cls="hit__matched").text() == "Matched the alias DRAGONBRIDGE → Spamouflage"
     sources = [h for h in hits if "hit--source" in h.classes]
     assert sources[0].find("a").attrs["href"] == "/s/mandiant-2022-10-26-dragonbridge-midterms"
-    assert sources[0].find(cls="hit__type").text() == "source · research report"
+    assert sources[0].find(cls="hit__type").text() == "source · research report · 2022-10-26"
 
 
 @pytest.mark.parametrize("q", ["STORM 1376", "storm 1376", "Spamouflage Dragon"])
@@ -289,8 +290,9 @@ def test_claim_page_card_and_cite_block(site):
     assert page.find("blockquote")
     cite = page.find("section", cls="cite")
     assert cite.find(id="cite-iri").text() == "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc"
-    assert cite.find(id="cite-url").attrs["href"] == "/c/spicypanda--attributedTo--cicc"
-    assert cite.find(id="cite-url").text() == site.url + "/c/spicypanda--attributedTo--cicc"
+    # without IOKG_PUBLIC_URL the link to cite is the IRI, not this server's Host (tests/test_links.py)
+    assert cite.find(id="cite-url").attrs["href"] == "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc"
+    assert cite.find(id="cite-url").text() == "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc"
     (ref,) = cite.find("ol", cls="references").find_all("li")
     assert ref.find("cite").text().startswith("China: Municipal Government Publishing")
     assert ref.find("time").text() == "2023-04-27"
@@ -298,7 +300,7 @@ def test_claim_page_card_and_cite_block(site):
     assert "No public URL recorded" in ref.text()
     text = cite.find("pre", id="citation-text").text()
     assert "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc" in text
-    assert page.find("link", rel="canonical").attrs["href"].endswith("/c/spicypanda--attributedTo--cicc")
+    assert page.find("link", rel="canonical").attrs["href"] == "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc"
 
 
 def test_claim_references_list_authors_and_primary_sources(site):
@@ -342,7 +344,7 @@ def test_iris_redirect_browsers_to_pages_and_others_to_json(site, iri, page, jso
     for accept, target in [(BROWSER_ACCEPT, page), (None, json), ("*/*", json), ("application/json", json)]:
         headers = {"accept": accept} if accept else {}
         r = httpx.get(site.url + iri, headers=headers, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == site.url + target, accept
+        assert r.status_code == 303 and r.headers["location"] == target, accept
         assert r.headers["vary"] == "Accept"
 
 

@@ -87,7 +87,8 @@ def test_home_loads_with_header_nav_and_footer(page, site):
     assert "iokg" in page.title()
     assert page.locator("h1").count() == 1
     nav = page.locator("header nav a")
-    assert nav.all_inner_texts() == ["Search", "Query", "Datasets", "API docs"]
+    assert nav.all_inner_texts() == ["Search", "Sources", "Entities", "Techniques", "Publishers", "People",
+                                     "Query", "Datasets", "API docs"]
     assert nav.first.get_attribute("aria-current") == "page"
     footer = page.locator("footer").inner_text()
     assert "DISARM" in footer and "CC BY-SA 4.0" in footer
@@ -202,7 +203,8 @@ def test_csv_and_json_downloads_return_the_rows(page, site, store):
     assert download.value.suggested_filename == "iokg-results.csv"
     text = Path(download.value.path()).read_text("utf-8")
     assert list(csv.DictReader(io.StringIO(text))) == expected
-    href = page.get_attribute("a[data-format=JSON]", "href")
+    href = page.eval_on_selector("a[data-format=JSON]", "a => a.href")  # resolved against the page
+    assert href.startswith(site.url + "/sparql?")
     response = page.request.get(href)
     assert response.headers["content-type"].startswith("application/sparql-results+json")
     data = json.loads(response.body())

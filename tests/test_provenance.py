@@ -25,50 +25,6 @@ def sources_of(assertions):
     return [a.source.id for a in assertions]
 
 
-# ---------------------------------------------------------------- search
-def test_search_shared_alias_returns_both_entities_exact_first(store):
-    res = provenance.search(store, "panda")
-    assert ids(res.results) == ["panda-a", "panda-b", "gov-2023-report", "skeptic-2019-review"]
-    a, b = res.results[:2]
-    assert (a.matched, a.field, a.exact, a.kind, a.type) == ("Panda", "alias", True, "entity", "cluster")
-    assert (b.matched, b.field, b.exact) == ("Panda", "alias", True)
-    assert [h.kind for h in res.results[2:]] == ["source", "source"]
-    assert res.results[2].type == "government-report"
-    assert res.truncated is False
-
-
-def test_search_is_case_insensitive_and_orders_exact_then_prefix_then_contains(store):
-    res = provenance.search(store, "DRAGON")
-    assert ids(res.results) == ["dragon", "wiki-2024-dragon", "daily-2019-relay", "ministry-2023-denial",
-                                "lab-2019-dragon"]
-    assert res.results[0].matched == "Dragon Network"
-    assert provenance.search(store, "storm-9").results[0].model_dump() == {
-        "id": "dragon", "iri": "https://w3id.org/iokg/id/entity/dragon", "label": "Dragon Network",
-        "type": "campaign", "kind": "entity", "matched": "Storm-9", "field": "alias", "exact": True}
-    assert ids(provenance.search(store, "pANDA-a").results)[0] == "panda-a"
-
-
-def test_search_limit_and_truncated(store):
-    res = provenance.search(store, "panda", limit=1)
-    assert ids(res.results) == ["panda-a"]
-    assert res.truncated is True
-
-
-@pytest.mark.parametrize("q", ['"} ; DROP ALL ; {', "x> } ; DROP", "' OR 1=1 --", "\\u0022", "?q"])
-def test_search_injection_attempts_match_nothing(store, q):
-    assert provenance.search(store, q).results == []
-
-
-def test_search_braces_are_plain_text(store):
-    assert ids(provenance.search(store, "{Accounts}").results) == ["gov-2023-report"]
-
-
-@pytest.mark.parametrize("q", ["", "   ", "x" * 201])
-def test_search_rejects_empty_or_huge_q(store, q):
-    with pytest.raises(InvalidQuery):
-        provenance.search(store, q)
-
-
 # ---------------------------------------------------------------- entity
 def test_entity_names_aliases_and_sources(store):
     e = provenance.entity(store, "dragon")

@@ -2,10 +2,11 @@
 
 The order is fixed: read and shape-check each file (pydantic), check references across files,
 convert to RDF, run the SHACL shapes. Problems from every stage that could run are reported
-together. Only a clean run loads a new store, in a directory of its own, and only a loaded and
-flushed store is published (`iokg.store.publish`), so the served graph never changes on failure.
-The build's dumps (TriG, N-Quads, JSON-LD, gzipped too; `iokg.export.dumps`) are written into
-its own folder before it is marked complete, so a published build always has them.
+together. Only a clean run loads a new store, in a directory of its own, writes its search index
+there (`iokg.search.index`), and only a loaded and flushed store with its index is published
+(`iokg.store.publish`), so the served graph never changes on failure. The build's dumps (TriG,
+N-Quads, JSON-LD, gzipped too; `iokg.export.dumps`) are written into its own folder before it is
+marked complete, so a published build always has them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
 from iokg.ingest.shapes import shacl_problems, to_rdflib
+from iokg.search.index import FILENAME as SEARCH_INDEX
+from iokg.search.index import build_index
 from iokg.settings import ONTOLOGY_DIR
 
 
@@ -40,6 +43,7 @@ class BuildReport:
     store: Path | None = None
     export: Path | None = None
     files: int = 0
+    search_texts: int = 0
 
     def summary(self) -> str:
         c = self.counts
@@ -93,12 +97,16 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         folder = dumps.dumps_folder(build_dir)
         dumps.write_dumps(store, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc))
         del store
+        # The search index goes inside the build, before it is published: a failed build never
+        # changes what search finds, and servers pick the index up with the store.
+        search_texts = build_index(stores.EmbeddedStore(build_dir), build_dir / SEARCH_INDEX)
         (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
         export = export_path or store_path.with_suffix(".trig")
         _export(folder / "iokg.trig", export)
         stores.publish(store_path, build_dir)
     return BuildReport(counts=dict(converted.counts), triples=triples,
-                       seconds=time.perf_counter() - start, store=store_path, export=export, files=files)
+                       seconds=time.perf_counter() - start, store=store_path, export=export, files=files,
+                       search_texts=search_texts)
 
 
 def is_stale(data_dir: Path, store_path: Path) -> bool:

@@ -74,6 +74,7 @@ def build(data: Path | None, store: Path | None, export: Path | None) -> None:
         _fail(e)
     click.echo(f"built {report.summary()}")
     click.echo(f"store:  {report.store}")
+    click.echo(f"search: {report.search_texts} texts indexed")
     click.echo(f"export: {report.export}")
 
 
@@ -253,13 +254,20 @@ def list_datasets(datasets: Path | None, store: Path | None) -> None:
               help="Queries evaluated at once [env IOKG_MAX_CONCURRENT_QUERIES].")
 @click.option("--datasets-memory-mb", type=int, default=None,
               help="Memory of the queries over the datasets [env IOKG_DATASETS_MEMORY_MB].")
+@click.option("--public-url", default=None, metavar="URL",
+              help="The public address of the pages, for links to cite [env IOKG_PUBLIC_URL; "
+                   "default: the graph's base, https://w3id.org/iokg/].")
 def serve(store: Path | None, data: Path | None, datasets: Path | None, host: str | None, port: int | None,
-          build_first: bool, **limits: int | None) -> None:
+          build_first: bool, public_url: str | None, **limits: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
 
     A build published while the server runs is picked up without a restart.
     """
-    settings = _settings(store=store, data=data, datasets=datasets, host=host, port=port, **limits)
+    try:
+        settings = _settings(store=store, data=data, datasets=datasets, host=host, port=port,
+                             public_url=public_url, **limits)
+    except ValueError as e:  # pydantic's ValidationError: a setting that cannot be used
+        _fail(IokgError(str(e)))
     from iokg.build import is_stale
 
     if build_first and is_stale(settings.data, settings.store):

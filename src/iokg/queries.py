@@ -7,8 +7,10 @@ A header is a block of ``#`` comment lines at the top of the file::
     # param: claim (claim) optional: only this claim
 
 A parameter has a name (the SPARQL variable without ``?``), a type in parentheses
-(``iri``, ``entity``, ``source``, ``claim``, ``string``, ``date``, ``integer``), then
-``optional`` or not, and a description. Values are bound as RDF terms with pyoxigraph's
+(``iri``, ``entity``, ``source``, ``claim``, ``technique``, ``string``, ``date``, ``integer``), then
+``optional`` or not, and a description. A ``technique`` is a DISARM technique or tactic id
+(``T0049.004``, ``TA17``), bound as its IRI. A ``date`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``,
+bound as the last day it can stand for (`iokg.dates.AsOf`: ``2020`` is ``2020-12-31``). Values are bound as RDF terms with pyoxigraph's
 ``substitutions``; they are never pasted into the query text.
 
 >>> q = load_queries()["corroboration"]
@@ -22,18 +24,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Variable
 
 from iokg import vocab
+from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.settings import QUERIES_DIR
 
 XSD = vocab.PREFIXES["xsd"]
-PARAM_TYPES = ("iri", "entity", "source", "claim", "string", "date", "integer")
+PARAM_TYPES = ("iri", "entity", "source", "claim", "technique", "string", "date", "integer")
+TACTIC_PATTERN = re.compile(r"^TA\d{2}$")
 #: Parameter types that name something by its id; an id that names nothing is `EntityNotFound`.
 ID_TYPES = ("entity", "source", "claim")
 #: Query-string keys of `/queries/{name}` that are not the query's own: ``as`` names the result
@@ -60,16 +63,20 @@ class Param:
                 raise InvalidQuery(f"parameter `{self.name}` must be a {self.type} id, got '{raw}'")
             iri = {"entity": vocab.entity_iri, "source": vocab.source_iri, "claim": vocab.claim_iri}[self.type](raw)
             return NamedNode(iri)
+        if self.type == "technique":
+            if vocab.TECHNIQUE_PATTERN.match(raw):
+                return NamedNode(vocab.technique_iri(raw))
+            if TACTIC_PATTERN.match(raw):
+                return NamedNode(vocab.tactic_iri(raw))
+            raise InvalidQuery(f"parameter `{self.name}` must be a DISARM technique or tactic id "
+                               f"(e.g. T0049.004, TA17), got '{raw[:40]}'")
         if self.type == "iri":
             if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|^`\\]*", raw):
                 raise InvalidQuery(f"parameter `{self.name}` must be an absolute IRI, got '{raw}'")
             return NamedNode(raw)
         if self.type == "date":
-            try:
-                date.fromisoformat(raw)
-            except ValueError:
-                raise InvalidQuery(f"parameter `{self.name}` must be a date YYYY-MM-DD, got '{raw}'") from None
-            return Literal(raw, datatype=NamedNode(XSD + "date"))
+            day = AsOf.parse(raw, self.name).last_day
+            return Literal(day.isoformat(), datatype=NamedNode(XSD + "date"))
         if self.type == "integer":
             if not re.fullmatch(r"-?\d+", raw):
                 raise InvalidQuery(f"parameter `{self.name}` must be a whole number, got '{raw}'")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The checkout this package runs from: ontology/, queries/ and data/ live here.
@@ -58,6 +60,23 @@ class Settings(BaseSettings):
     max_concurrent_queries: int = Field(
         default=4, gt=0, description="SPARQL queries evaluated at once; more wait for a free slot."
     )
+    public_url: str | None = Field(
+        default=None,
+        description="The public address the pages are served at (e.g. https://iokg.example.org); "
+        "links to cite use it. Without it they use the graph's own base, https://w3id.org/iokg/.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """An absolute http(s) URL without query or fragment, kept without its trailing slash."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("IOKG_PUBLIC_URL must be an http(s) URL such as https://iokg.example.org, "
+                             "with no query or fragment")
+        return value.strip().rstrip("/")
 
     @property
     def export_path(self) -> Path:

@@ -43,6 +43,19 @@ def resolve_store(store: Path) -> Path:
     return store.resolve()
 
 
+def build_id(store: Path) -> str | None:
+    """The id of the build ``store`` points at now: the name of its directory (the time it was
+    built, the builder's process id and a counter), or None for a store `iokg build` did not make.
+
+    A page cites it so a reader can tell which build of the graph a statement came from.
+    """
+    try:
+        current = resolve_store(store)
+    except StoreNotFound:
+        return None
+    return current.name if (current / ".complete").exists() else None
+
+
 def open_read_only(store: Path) -> ox.Store:
     """Open the current build (or a plain pyoxigraph directory) read-only."""
     return ox.Store.read_only(str(resolve_store(store)))

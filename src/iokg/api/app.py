@@ -23,8 +23,11 @@ from starlette.concurrency import run_in_threadpool
 from iokg import __version__
 from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
-from iokg.api.routers import dataset_pages, datasets, dumps, health, lookup_pages, lookups, pages, sparql
+from iokg.api.links import Links
+from iokg.api.routers import (browse_pages, dataset_pages, datasets, dumps, health, lookup_pages, lookups,
+                              pages, sparql)
 from iokg.datasets.catalog import DatasetStore
+from iokg.search import SearchIndex
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
 from iokg.store import EmbeddedStore
@@ -66,6 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.executor = executor
     app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
     app.state.datasets = dataset_store  # the imported datasets (DuckDB over Parquet)
+    app.state.search = SearchIndex(app.state.graph)  # the search index of the build it serves
+    app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     install_cors(app)
     app.include_router(sparql.router)
@@ -76,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(dumps.router)
     app.include_router(datasets.router)
     app.include_router(dataset_pages.router)
+    app.include_router(browse_pages.router)
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 

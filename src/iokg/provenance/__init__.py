@@ -1,21 +1,21 @@
-"""Provenance-aware lookups: search, entities, claims, sources and attribution chains.
+"""Provenance-aware lookups: entities, claims, sources and attribution chains (search is `iokg.search`).
 
 Every function takes a store offering ``select(text, substitutions)`` (`iokg.store.EmbeddedStore`,
 or anything speaking SPARQL 1.1 the same way), runs named queries from ``queries/*.rq`` with their
 parameters bound as RDF terms, and returns pydantic models (`iokg.provenance.models`). Nothing
-here knows about HTTP. Unknown ids raise `iokg.errors.EntityNotFound`; bad parameters (an empty
-search, a malformed date) raise `iokg.errors.InvalidQuery`.
+here knows about HTTP. Unknown ids raise `iokg.errors.EntityNotFound`; bad parameters (a malformed
+date) raise `iokg.errors.InvalidQuery`.
 """
 
 from iokg.provenance.attribution import attribution
-from iokg.provenance.lookups import claim, entity, search, source, sources
+from iokg.provenance.lookups import claim, entity, source, sources
 from iokg.provenance.models import (AliasView, AssertionView, AttributionView, Chain, ClaimSummary, ClaimView,
                                     Corroboration, EntityView, Hop, LikelihoodBand, PredicateRef, Ref,
-                                    SearchHit, SearchResults, SourceClaim, SourceRef, SourceView, StanceGroups)
+                                    SourceClaim, SourceRef, SourceView, StanceGroups)
 
 __all__ = [
-    "search", "entity", "claim", "source", "sources", "attribution",
+    "entity", "claim", "source", "sources", "attribution",
     "AliasView", "AssertionView", "AttributionView", "Chain", "ClaimSummary", "ClaimView", "Corroboration",
-    "EntityView", "Hop", "LikelihoodBand", "PredicateRef", "Ref", "SearchHit", "SearchResults", "SourceClaim",
+    "EntityView", "Hop", "LikelihoodBand", "PredicateRef", "Ref", "SourceClaim",
     "SourceRef", "SourceView", "StanceGroups",
 ]

@@ -1,21 +1,17 @@
-"""Search, and the entity, claim and source lookups."""
+"""The entity, claim and source lookups. (Search is `iokg.search`.)"""
 
 from __future__ import annotations
 
 import re
 
 from iokg import vocab
-from iokg.errors import EntityNotFound, InvalidQuery
+from iokg.errors import EntityNotFound
 from iokg.provenance import corroboration
 from iokg.provenance import rows as r
-from iokg.provenance.models import (AliasView, ClaimView, EntityView, SearchHit, SearchResults, SourceClaim,
-                                    SourceRef, SourceView)
+from iokg.provenance.models import AliasView, ClaimView, EntityView, SourceClaim, SourceRef, SourceView
 from iokg.queries import get_query
 
-MAX_QUERY_CHARS = 200
-MAX_LIMIT = 200
 CLAIM_ID = re.compile(r"^[A-Za-z0-9.\-]+$")
-_FIELD_RANK = {"label": 0, "alias": 1, "title": 2}
 
 
 def run(store, name: str, **params: str) -> list[dict]:
@@ -30,41 +26,6 @@ def check_id(kind: str, ident: str) -> str:
             CLAIM_ID if kind == "claim" else vocab.ID_PATTERN).fullmatch(ident):
         raise EntityNotFound(f"no {kind} with id '{ident[:80]}'")
     return ident
-
-
-def search(store, q: str, limit: int = 20) -> SearchResults:
-    """Entities (by label or alias) and sources (by title) whose name contains ``q``, ignoring case.
-
-    Exact matches come first, then names that start with ``q``, then the rest, by label. Each
-    entity or source appears once, with the best name that matched.
-    """
-    if not isinstance(q, str) or not q.strip():
-        raise InvalidQuery("give some text to search for: `q` is empty")
-    q = q.strip()
-    if len(q) > MAX_QUERY_CHARS:
-        raise InvalidQuery(f"`q` is too long ({len(q)} characters; at most {MAX_QUERY_CHARS})")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidQuery(f"`limit` must be between 1 and {MAX_LIMIT}, got {limit}")
-    needle = q.casefold()
-    best: dict[str, tuple] = {}
-    for row in run(store, "search", q=q):
-        matched = r.text(row, "matched")
-        field = r.text(row, "field")
-        if needle not in matched.casefold():  # SPARQL LCASE and casefold can differ: keep Python's view
-            continue
-        exact = matched.casefold() == needle
-        rank = (0 if exact else 1 if matched.casefold().startswith(needle) else 2, _FIELD_RANK[field])
-        is_source = r.local(r.text(row, "class")) == "Source"
-        hit = SearchHit(
-            id=r.text(row, "id"), iri=r.text(row, "thing"), label=r.text(row, "label"),
-            type=r.source_kind(r.text(row, "sourceKind"))[0] if is_source else r.type_key(r.text(row, "class")),
-            kind="source" if is_source else "entity", matched=matched, field=field, exact=exact)
-        key = hit.iri
-        if key not in best or (rank, hit.matched) < best[key][0]:
-            best[key] = ((rank, hit.matched), hit)
-    ordered = sorted(best.values(), key=lambda b: (b[0][0][0], b[1].label.casefold(), b[1].id))
-    hits = [h for _, h in ordered]
-    return SearchResults(q=q, limit=limit, results=hits[:limit], truncated=len(hits) > limit)
 
 
 def _claim_views(assertion_rows: list[dict]) -> list[ClaimView]:

@@ -142,24 +142,6 @@ class EntityView(BaseModel):
     claims: list[ClaimView] = Field(description="Every claim with the entity as subject or object.")
 
 
-class SearchHit(BaseModel):
-    id: str
-    iri: str
-    label: str
-    type: str = Field(description="Entity type or source kind.")
-    kind: Literal["entity", "source"]
-    matched: str = Field(description="The name that matched: the label, an alias or the title.")
-    field: Literal["label", "alias", "title"]
-    exact: bool = Field(description="The name equals the query, ignoring case.")
-
-
-class SearchResults(BaseModel):
-    q: str
-    limit: int
-    results: list[SearchHit]
-    truncated: bool = Field(description="More matched than `limit`.")
-
-
 class Hop(BaseModel):
     """One edge of an attribution chain, with the assertions behind it."""
 

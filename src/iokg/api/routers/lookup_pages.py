@@ -3,7 +3,8 @@
 They show what the JSON lookups (`iokg.api.routers.lookups`) return, from the same core functions
 of `iokg.provenance`, at short stable URLs of their own:
 
-- ``/find?q=NAME``: entities and sources by name, alias or title;
+- ``/find?q=NAME``: search (`iokg.search`): entities, sources, techniques, publishers, authors and
+  excerpts, grouped by kind; ``&kind=`` one kind only, paged with ``&page=``;
 - ``/e/{id}``: an entity, its claims with their sources, the attribution chains (``?as_of=``
   redraws them as known on a day) and a timeline; ``/e/{id}/attribution.svg`` is the picture alone;
 - ``/s/{id}``: a source, what it derives from, what relays it, every claim it makes;
@@ -21,12 +22,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from iokg import provenance, vocab
+from iokg import dates, provenance, vocab
+from iokg import search as searching
 from iokg.api import presentation
 from iokg.api.attribution_svg import attribution_svg, empty_svg
+from iokg.api.links import links_of, path_for, thing_path
 from iokg.api.templating import CONTENT_SECURITY_POLICY, render
+from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.models import AttributionView, SourceRef
+from iokg.store import build_id
+
+#: Hits shown per kind on the grouped results page, and per page when one kind is asked for.
+GROUP_HITS = 8
+PAGE_HITS = 25
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -44,29 +53,55 @@ def _source_names(store) -> dict[str, SourceRef]:
     return {s.id: s for s in provenance.sources(store)}
 
 
+def _page_number(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        raise InvalidQuery(f"`page` must be a whole number from 1; got '{str(value)[:20]}'") from None
+
+
 @router.get("/find", name="find")
 def find(request: Request) -> HTMLResponse:
-    """Search results for ``q``: entities by label or alias, sources by title, ignoring case."""
-    q = request.query_params.get("q", "").strip()
-    context: dict[str, Any] = {"q": q, "results": None, "error": None}
+    """Search results for ``q``, grouped by kind (the first few of each, with a link to all of
+    them), or with ``kind``, that kind alone, a page at a time (``page``)."""
+    params = request.query_params
+    q = params.get("q", "").strip()
+    kind = params.get("kind", "").strip() or None
+    context: dict[str, Any] = {"q": q, "kind": kind, "groups": [], "results": None, "error": None,
+                               "pages": None, "KIND_LABELS": searching.KIND_LABELS}
     status = 200
     if q:
         try:
-            context["results"] = provenance.search(_graph(request), q, limit=100)
+            page = _page_number(params.get("page"))
+            if kind is None:
+                found = searching.hits(request.app.state.search, q)
+                context["groups"] = [(g, [h for h in found if h.kind == g.kind][:GROUP_HITS])
+                                     for g in searching.groups_of(found)]
+                results = None
+            else:
+                results = searching.search(request.app.state.search, q, kind, PAGE_HITS, (page - 1) * PAGE_HITS)
+                context["groups"] = [(g, results.results) for g in results.groups if g.kind == kind]
+                last = max(1, -(-results.total // PAGE_HITS))
+                context["pages"] = {"page": page, "last": last,
+                                    "prev": path_for(request, "find", query={"q": q, "kind": kind, "page": page - 1})
+                                    if page > 1 else None,
+                                    "next": path_for(request, "find", query={"q": q, "kind": kind, "page": page + 1})
+                                    if page < last else None}
+            context["results"] = results
         except InvalidQuery as e:
             context["error"] = str(e)
             status = 400
     return render(request, "find.html", context, status_code=status)
 
 
-def _attribution(store, id: str, as_of: str) -> tuple[AttributionView, str | None]:
-    """The attribution chains as of ``as_of`` (all dates when empty), and the error for a bad date."""
-    if as_of:
-        try:
-            return provenance.attribution(store, id, as_of), None
-        except InvalidQuery as e:
-            return provenance.attribution(store, id), str(e)
-    return provenance.attribution(store, id), None
+def _attribution(store, id: str, as_of: str) -> tuple[AttributionView, AsOf | None, str | None]:
+    """The attribution chains as of ``as_of`` (all dates when empty), the parsed ``as_of``, and the
+    error for a bad one (then all dates are shown)."""
+    try:
+        when = AsOf.optional(as_of)
+    except InvalidQuery as e:
+        return provenance.attribution(store, id), None, str(e)
+    return provenance.attribution(store, id, when.last_day if when else None), when, None
 
 
 @router.get("/e/{id}", name="entity_page")
@@ -78,7 +113,7 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
     except EntityNotFound as e:
         return _not_found(request, e, "entity")
     as_of = request.query_params.get("as_of", "").strip()
-    chains, as_of_error = _attribution(store, id, as_of)
+    chains, when, as_of_error = _attribution(store, id, as_of)
     show_chains = bool(chains.hops) or view.type in vocab.OPERATIONS or as_of != ""
     context = {
         "entity": view,
@@ -87,11 +122,13 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
         "chains": chains,
         "show_chains": show_chains,
         "svg": attribution_svg(chains) if show_chains else None,
-        "svg_url": request.url_for("entity_attribution_svg", id=id).include_query_params(
-            **({"as_of": chains.as_of.isoformat()} if chains.as_of else {})),
+        "svg_url": path_for(request, "entity_attribution_svg", id=id,
+                            query={"as_of": when.text if when else None}),
         "hops": {h.claim: h for h in chains.hops},
         "as_of": as_of,
         "as_of_error": as_of_error,
+        "as_of_forms": dates.FORMS,
+        "as_of_pattern": dates.HTML_PATTERN,
         "sources": _source_names(store),
     }
     return render(request, "entity.html", context, status_code=400 if as_of_error else 200)
@@ -99,10 +136,10 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
 
 @router.get("/e/{id}/attribution.svg", name="entity_attribution_svg")
 def entity_attribution_svg(request: Request, id: str) -> Response:
-    """The attribution chain picture alone, as an SVG file (``?as_of=YYYY-MM-DD`` as on the page)."""
+    """The attribution chain picture alone, as an SVG file (``?as_of=`` as on the page)."""
     store = _graph(request)
-    as_of = request.query_params.get("as_of", "").strip() or None
-    view = provenance.attribution(store, id, as_of)  # errors: the API's JSON error shape
+    when = AsOf.optional(request.query_params.get("as_of"))  # errors: the API's JSON error shape
+    view = provenance.attribution(store, id, when.last_day if when else None)
     svg = attribution_svg(view, standalone=True) or empty_svg(view.note or "No attribution chain.")
     return Response(svg, media_type="image/svg+xml",
                     headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff"})
@@ -138,22 +175,45 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
         return cache[source_id]
 
     refs = presentation.references(view, lookup)
-    page_url = str(request.url_for("claim_page", id=id))
+    # The address to cite comes from IOKG_PUBLIC_URL (or the IRI), never from the request's Host.
+    page_url = links_of(request).cite_url(view.iri, thing_path(request, "claim", id))
+    build = build_id(request.app.state.settings.store)
+    today = dt.date.today()
     context = {
         "claim": view,
         "sources": _source_names(store),
         "timeline": presentation.timeline([view]),
         "references": refs,
         "page_url": page_url,
-        "citation": citation_text(view, refs, page_url),
+        "retrieved": today,
+        "citation": citation_text(view, refs, page_url, today, build),
     }
     return render(request, "claim.html", context)
 
 
-def citation_text(claim, refs, page_url: str) -> str:
-    """The cite block as plain text: the claim, its IRI and page, then its references."""
-    today = dt.date.today().isoformat()
-    lines = [f"iokg, “{claim.label}”. Claim {claim.id}. {claim.iri} (page: {page_url}), accessed {today}.",
-             "", "Sources:"]
+def claim_in_words(claim) -> str:
+    """What the sources say about a claim, in one plain sentence of counts."""
+    g, c = claim.assertions, claim.corroboration
+    n = len(g.supports)
+    parts = [f"{n} source{'' if n == 1 else 's'} support{'s' if n == 1 else ''} it"]
+    if n:
+        parts[0] += (f", resting on {c.independent_sources} independent "
+                     f"source{'' if c.independent_sources == 1 else 's'}")
+    for stance, verb in (("disputes", "dispute"), ("denies", "deny"), ("inconclusive", "cannot tell")):
+        k = len(getattr(g, stance))
+        if k:
+            parts.append(f"{k} {verb}")
+    if not (g.disputes or g.denies):
+        parts.append("no recorded dispute or denial")
+    return "; ".join(parts) + "."
+
+
+def citation_text(claim, refs, page_url: str, retrieved: dt.date, build: str | None) -> str:
+    """The cite block as plain text: the claim, what its sources say, where to find it, when it was
+    retrieved and from which build of the graph, then its references."""
+    lines = [f"Claim: {claim.label}.", f"Sources: {claim_in_words(claim)}",
+             f"iokg claim {claim.id}: {page_url}",
+             f"Retrieved {retrieved.isoformat()} from iokg" + (f", build {build}." if build else "."),
+             "", "References:"]
     lines += [f"[{i}] {presentation.reference_text(r.source)} ({r.role})" for i, r in enumerate(refs, 1)]
     return "\n".join(lines)

@@ -11,14 +11,15 @@ its one JSON error shape.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from iokg import provenance
+from iokg import browse, dates, provenance, search as searching
+from iokg.api.links import links_of, path_for, thing_path
+from iokg.dates import AsOf
 from iokg.errors import EntityNotFound
 from iokg.queries import check_ids_exist, get_query, load_queries
 from iokg.sparql import rows as named_rows
@@ -26,8 +27,23 @@ from iokg.sparql.protocol import HTML, NotAcceptable, Offer, ProtocolError, nego
 
 router = APIRouter(tags=["lookups"])
 
+
 def _graph(request: Request):
     return request.app.state.graph
+
+
+def as_of_param(as_of: str | None = Query(
+        None, description=f"Only what was known by then: {dates.FORMS}; a year or a month counts up to "
+        "its last day (2020 is 2020-12-31), as the data's own dates do.")) -> AsOf | None:
+    """``as_of`` parsed once, where the request enters; 400 naming the accepted forms."""
+    return AsOf.optional(as_of)
+
+
+def _canonical(request: Request, response: Response, kind: str, ident: str, iri: str | None) -> None:
+    """Say where the thing's citable page is (``Link: <…>; rel="canonical"``), from
+    ``IOKG_PUBLIC_URL`` or the IRI: never from the request's Host."""
+    url = links_of(request).cite_url(iri, thing_path(request, kind, ident))
+    response.headers["Link"] = f'<{url}>; rel="canonical"'
 
 
 class ParamInfo(BaseModel):
@@ -52,37 +68,64 @@ class QueryRows(BaseModel):
     truncated: bool
 
 
-@router.get("/search", response_model=provenance.SearchResults, name="lookup_search",
-            summary="Find entities and sources by label, alias or title")
+def search_results(request: Request, q: str, kind: str | None, limit: int, offset: int) -> searching.SearchResults:
+    """A page of search results, each hit with the citable ``url`` of its page."""
+    results = searching.search(request.app.state.search, q, kind, limit, offset)
+    links = links_of(request)
+    for hit in results.results:
+        hit.url = links.cite_url(hit.iri if hit.kind not in ("publisher", "author") else None,
+                                 thing_path(request, hit.kind, hit.id))
+    return results
+
+
+@router.get("/search", response_model=searching.SearchResults, name="lookup_search",
+            summary="Search names, aliases, titles, publishers, authors, DISARM techniques and excerpts")
 def search(request: Request,
-           q: str = Query(description="Text to look for, ignoring case.", max_length=200),
-           limit: int = Query(20, ge=1, le=200, description="Most results to return.")):
-    return provenance.search(_graph(request), q, limit)
+           q: str = Query(description="What to look for. Case, accents, spaces, hyphens and punctuation do not "
+                          "matter, words may come in any order, and a typo or two is forgiven.", max_length=200),
+           kind: str | None = Query(None, description="Only hits of this kind: " + ", ".join(searching.KIND_LABELS)),
+           limit: int = Query(20, ge=1, le=200, description="Most results to return."),
+           offset: int = Query(0, ge=0, le=searching.MAX_OFFSET, description="How many results to skip (paging).")):
+    return search_results(request, q, kind or None, limit, offset)
 
 
 @router.get("/entities/{id}", response_model=provenance.EntityView, name="lookup_entity",
             summary="An entity with its names and every claim about it, with sources")
-def entity(request: Request, id: str):
-    return provenance.entity(_graph(request), id)
+def entity(request: Request, response: Response, id: str):
+    view = provenance.entity(_graph(request), id)
+    _canonical(request, response, "entity", view.id, view.iri)
+    return view
 
 
 @router.get("/entities/{id}/attribution", response_model=provenance.AttributionView, name="lookup_attribution",
             summary="Attribution chains from a cluster or campaign, each hop with its sources")
-def attribution(request: Request, id: str,
-                as_of: dt.date | None = Query(None, description="Only assertions known by this day (YYYY-MM-DD).")):
-    return provenance.attribution(_graph(request), id, as_of)
+def attribution(request: Request, id: str, as_of: AsOf | None = Depends(as_of_param)):
+    return provenance.attribution(_graph(request), id, as_of.last_day if as_of else None)
 
 
 @router.get("/claims/{id}", response_model=provenance.ClaimView, name="lookup_claim",
             summary="A claim with every assertion by stance and its independent sources")
-def claim(request: Request, id: str):
-    return provenance.claim(_graph(request), id)
+def claim(request: Request, response: Response, id: str):
+    view = provenance.claim(_graph(request), id)
+    _canonical(request, response, "claim", view.id, view.iri)
+    return view
 
 
 @router.get("/sources/{id}", response_model=provenance.SourceView, name="lookup_source",
             summary="A source: metadata, derivation, and every claim it makes")
-def source(request: Request, id: str):
-    return provenance.source(_graph(request), id)
+def source(request: Request, response: Response, id: str):
+    view = provenance.source(_graph(request), id)
+    _canonical(request, response, "source", view.id, view.iri)
+    return view
+
+
+@router.get("/techniques/{id}", response_model=browse.TechniqueView, name="lookup_technique",
+            summary="A DISARM technique or tactic, and the claims that an operation uses it")
+def technique(request: Request, response: Response, id: str):
+    """DISARM Red Framework, DISARM Foundation, CC BY-SA 4.0."""
+    view = browse.technique(_graph(request), id)
+    _canonical(request, response, view.kind, view.id, view.iri)
+    return view
 
 
 @router.get("/queries", response_model=list[NamedQueryInfo], name="lookup_queries",
@@ -147,7 +190,8 @@ def run_query(request: Request, name: str):
 
 #: What an IRI dereferences to: kind -> (JSON lookup route, HTML page route).
 DEREFERENCE = {"entity": ("lookup_entity", "entity_page"), "source": ("lookup_source", "source_page"),
-               "claim": ("lookup_claim", "claim_page"), "assertion": ("lookup_claim", "claim_page")}
+               "claim": ("lookup_claim", "claim_page"), "assertion": ("lookup_claim", "claim_page"),
+               "technique": ("lookup_technique", "technique_page"), "tactic": ("lookup_technique", "technique_page")}
 #: JSON first: a client that accepts both equally (``*/*``, no Accept) gets JSON.
 _IRI_OFFERS = (Offer("application/json", "application/json"), Offer(HTML, HTML))
 
@@ -155,13 +199,15 @@ _IRI_OFFERS = (Offer("application/json", "application/json"), Offer(HTML, HTML))
 @router.get("/id/{kind}/{rest:path}", name="lookup_dereference", status_code=303,
             response_class=RedirectResponse, summary="Dereference an iokg IRI to its JSON lookup (or, "
             "for a browser, its web page)",
-            responses={303: {"description": "See the lookup of the entity, source or claim: its JSON, or its "
-                             "HTML page when the Accept header prefers text/html."}})
+            responses={303: {"description": "See the lookup of the entity, source, claim or DISARM technique: "
+                             "its JSON, or its HTML page when the Accept header prefers text/html."}})
 def dereference(request: Request, kind: str, rest: str):
+    """The redirect's ``Location`` is a path: it stays on the address the client asked, whatever
+    its Host header said."""
     first = rest.split("/", 1)[0]
     routes = DEREFERENCE.get(kind)
     if routes is None or not first:
-        raise EntityNotFound(f"no lookup for IRIs of kind '{kind}'; known: entity, source, claim, assertion")
+        raise EntityNotFound(f"no lookup for IRIs of kind '{kind}'; known: {', '.join(DEREFERENCE)}")
     offer = negotiate(request.headers.get("accept"), _IRI_OFFERS)
     route = routes[1] if offer is not None and offer.serves == HTML else routes[0]
-    return RedirectResponse(str(request.url_for(route, id=first)), status_code=303, headers={"Vary": "Accept"})
+    return RedirectResponse(path_for(request, route, id=first), status_code=303, headers={"Vary": "Accept"})

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from iokg.api.errors import status_and_type
+from iokg.api.links import path_for
 from iokg.api.templating import render
 from iokg.errors import IokgError
 from iokg.queries import load_queries
@@ -140,11 +141,10 @@ def run_query(executor: QueryExecutor, query: str, base_iri: str | None = None) 
 
 def download_links(request: Request, query: str, kind: str) -> list[dict[str, str]]:
     """Links to the same query on ``/sparql`` with a ``format`` parameter, one per format."""
-    endpoint = request.url_for("sparql")
     return [
         {
             "label": label,
-            "href": str(endpoint.include_query_params(query=query, format=name)),
+            "href": path_for(request, "sparql", query={"query": query, "format": name}),
             "filename": f"iokg-results.{suffix}",
         }
         for label, name, suffix in DOWNLOADS[kind]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from iokg.api.links import path_for
 from iokg.sparql import protocol
 from iokg.sparql.description import service_description
 from iokg.sparql.executor import QueryExecutor
@@ -111,8 +112,8 @@ def describe_service(request: Request, accept: str | None) -> Response:
             f"no acceptable format for the service description; try {names}"
         )
     if offer.serves == protocol.HTML:  # a browser: the query page
-        return RedirectResponse(
-            request.url_for("query_page"), status_code=303, headers={"Vary": "Accept"}
+        return RedirectResponse(  # a path: the Host header cannot send the browser elsewhere
+            path_for(request, "query_page"), status_code=303, headers={"Vary": "Accept"}
         )
     settings = request.app.state.settings
     endpoint = endpoint_url(request)
