@@ -192,18 +192,21 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
 
 
 def claim_in_words(claim) -> str:
-    """What the sources say about a claim, in one plain sentence of counts."""
+    """Who backs a claim and who contests it, in one plain sentence: origins named, then contesters."""
     g, c = claim.assertions, claim.corroboration
-    n = len(g.supports)
-    parts = [f"{n} source{'' if n == 1 else 's'} support{'s' if n == 1 else ''} it"]
-    if n:
-        parts[0] += (f", resting on {c.independent_sources} independent "
-                     f"source{'' if c.independent_sources == 1 else 's'}")
-    for stance, verb in (("disputes", "dispute"), ("denies", "deny"), ("inconclusive", "cannot tell")):
-        k = len(getattr(g, stance))
-        if k:
-            parts.append(f"{k} {verb}")
-    if not (g.disputes or g.denies):
+    names = ", ".join(p.label or p.id for p in c.origins)
+    if c.origins:
+        parts = [f"{c.independent_origins} independent origin{'' if c.independent_origins == 1 else 's'} ({names})"]
+        if c.supporting_assertions > c.independent_origins:
+            parts[0] += f", in {c.supporting_assertions} supporting assertions"
+    else:
+        parts = ["no party supports it"]
+    for x in c.contesting:
+        parts.append(f"{'disputed' if x.stance == 'disputes' else 'denied'} by {x.party.label or x.party.id}"
+                     + (f" ({x.date})" if x.date else ""))
+    if g.inconclusive:
+        parts.append(f"{len(g.inconclusive)} cannot tell")
+    if not c.contesting:
         parts.append("no recorded dispute or denial")
     return "; ".join(parts) + "."
 
