@@ -91,11 +91,18 @@ def test_entity(client):
     att = claims["panda-a--attributedTo--center"]
     assert [a["source"]["id"] for a in att["assertions"]["supports"]] == ["gov-2023-report", "wiki-2024-dragon"]
     assert [a["source"]["id"] for a in att["assertions"]["denies"]] == ["ministry-2023-denial"]
-    assert att["corroboration"]["independent_sources"] == 1
+    assert att["corroboration"]["independent_origins"] == 1
+    assert [o["id"] for o in att["corroboration"]["origins"]] == ["government-agency-d"]
+    assert att["corroboration"]["relays"] == ["wiki-2024-dragon"]
+    assert [(x["party"]["id"], x["stance"]) for x in att["corroboration"]["contesting"]] == [
+        ("ministry", "denies"), ("skeptic-institute", "disputes")]
+    wiki = att["assertions"]["supports"][1]
+    assert (wiki["said_by"]["id"], wiki["via"], wiki["own_voice"]) == ("government-agency-d", ["gov-2023-report"], False)
     assert att["assertions"]["supports"][0]["likelihood"] == {"key": "very-likely", "label": "very likely", "rank": 6}
     assert body["aliases"] == [{"name": "Panda", "sources": [{
         "id": "lab-2019-dragon", "iri": "https://w3id.org/iokg/id/source/lab-2019-dragon",
-        "title": "The Dragon Network: a first look", "publisher": "Lab A", "kind": "research-report",
+        "title": "The Dragon Network: a first look", "publisher": "Lab A", "publisher_id": "lab-a",
+        "kind": "research-report",
         "kind_label": "research report", "date": "2019-09"}]}]
 
 
@@ -138,7 +145,8 @@ def test_bad_as_of_names_the_accepted_forms(client):
 def test_claim(client):
     body = client.get("/claims/panda-a--accountCount--about-300").json()
     assert (body["value"], body["value_type"], body["qualifier"], body["object"]) == ("300", "integer", "about", None)
-    assert body["corroboration"]["primary_sources"] == ["lab-2019-dragon"]
+    assert [o["id"] for o in body["corroboration"]["origins"]] == ["lab-a"]
+    assert body["corroboration"]["independent_origins"] == 1
 
 
 def test_source(client):
@@ -156,7 +164,7 @@ def test_source(client):
 def test_queries_list_and_run(client):
     listed = {q["name"]: q for q in client.get("/queries").json()}
     assert {"assertions", "attribution", "corroboration", "entity", "searchable", "source", "technique"} <= set(listed)
-    assert listed["corroboration"]["title"] == "Independent sources per claim"
+    assert listed["corroboration"]["title"] == "Independent origins per claim"
     assert listed["attribution"]["params"] == [
         {"name": "entity", "type": "entity", "optional": False,
          "description": "where the chains start, a cluster or campaign id, e.g. spicypanda"},
@@ -167,12 +175,13 @@ def test_queries_list_and_run(client):
     assert body["truncated"] is False
     assert len(body["rows"]) == 1
     row = body["rows"][0]
-    assert (row["independentSources"], row["supportingSources"], row["contestingSources"]) == (1, 2, 2)
+    assert (row["independentOrigins"], row["supportingAssertions"], row["origins"], row["relays"],
+            row["contesting"]) == (1, 2, "government-agency-d", "wiki-2024-dragon", "ministry skeptic-institute")
     assert row["claim"] == "https://w3id.org/iokg/id/claim/panda-a--attributedTo--center"
     body = client.get("/queries/assertions", params={"source": "ministry-2023-denial"}).json()
     assert {r["assertion"] for r in body["rows"]} == {
-        "https://w3id.org/iokg/id/assertion/panda-a--attributedTo--center/ministry-2023-denial",
-        "https://w3id.org/iokg/id/assertion/dragon--attributedTo--ministry/ministry-2023-denial"}
+        "https://w3id.org/iokg/id/assertion/panda-a--attributedTo--center/ministry-2023-denial/ministry",
+        "https://w3id.org/iokg/id/assertion/dragon--attributedTo--ministry/ministry-2023-denial/ministry"}
     assert "stance" in body["columns"]
 
 
@@ -207,7 +216,7 @@ def test_named_query_json_by_default_and_by_as(client, params, headers):
     path, claim = CORRO
     r = client.get(path, params={**claim, **params}, headers=headers)
     assert r.headers["content-type"] == "application/json"
-    assert r.json()["rows"][0]["independentSources"] == 1
+    assert r.json()["rows"][0]["independentOrigins"] == 1
 
 
 def test_named_query_format_errors(client):

@@ -79,11 +79,12 @@ def test_the_entity_page_takes_a_year_or_month_up_to_its_last_day(site, as_of, d
 
 
 def test_a_month_counts_sources_dated_in_it(site):
-    # Rolling Stone is dated only 2023-08: it counts as of 2023-08, not as of 2023-07
+    # Graphika's Jack Stubbs (via The Record, in the encyclopedia) is dated only 2023-08: it counts
+    # as of 2023-08, not as of 2023-07
     _, _, july = chains(site, as_of="2023-07")
     _, _, august = chains(site, as_of="2023-08")
-    assert "spamouflage--attributedTo--mps" not in hop_claims(july)
-    assert "spamouflage--attributedTo--mps" in hop_claims(august)
+    assert "spamouflage--attributedTo--mps-912-group" not in hop_claims(july)
+    assert "spamouflage--attributedTo--mps-912-group" in hop_claims(august)
 
 
 def test_the_field_says_which_forms_it_takes(site):
