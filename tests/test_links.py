@@ -62,7 +62,7 @@ def test_with_a_public_url_every_link_to_cite_uses_it(public_site):
     assert cite.find("a", cls="iri").attrs["href"] == f"{PUBLIC}/id/claim/{CLAIM}"
     assert f"{PUBLIC}/c/{CLAIM}" in cite.find("pre", id="citation-text").text()
     hits = httpx.get(public_site.url + "/search", params={"q": "The Record"}).json()["results"]
-    assert hits[0]["url"] == f"{PUBLIC}/sources?publisher=The+Record"
+    assert hits[0]["url"] == f"{PUBLIC}/e/the-record"  # publishers are parties: entities with pages
     assert any(h["url"] == f"{PUBLIC}/s/therecord-2023-08-29" for h in hits)
     r = httpx.get(f"{public_site.url}/claims/{CLAIM}")
     assert r.headers["link"] == f'<{PUBLIC}/c/{CLAIM}>; rel="canonical"'
@@ -95,19 +95,21 @@ def test_the_cite_block_gives_the_claim_in_plain_text_retrieved_and_build(site, 
     text = raw_text(cite.find("pre", id="citation-text"))
     lines = text.splitlines()
     assert lines[0] == "Claim: SPICYPANDA is attributed to Chongqing International Communications Center."
-    assert lines[1] == ("Sources: 1 source supports it, resting on 1 independent source; "
+    assert lines[1] == ("Sources: 1 independent origin (DHS Office of Intelligence and Analysis); "
                         "no recorded dispute or denial.")
     assert lines[2] == f"iokg claim {CLAIM}: {IRI}"
     today = dt.date.today().isoformat()
     assert lines[3] == f"Retrieved {today} from iokg, build {build_id(data_store)}."
     assert cite.find(id="cite-retrieved").attrs["datetime"] == today
-    assert "[1] US Department of Homeland Security" in text
+    assert "[1] DHS Office of Intelligence and Analysis (2023-04-27)" in text
 
 
 def test_a_contested_claim_says_who_disputes_in_its_plain_text(site):
     r = httpx.get(f"{site.url}/c/spamouflage--attributedTo--prc-government", timeout=30)
     text = raw_text(parse(r.text).find("pre", id="citation-text"))
-    assert "1 dispute; 1 deny; 2 cannot tell." in text.splitlines()[1]
+    line = text.splitlines()[1]
+    assert "disputed by Graphika (2019-09)" in line
+    assert "denied by Embassy of the People's Republic of China in Washington (2023)" in line
 
 
 def test_the_footer_names_the_build(site, data_store):

@@ -193,7 +193,7 @@ def references(c: ClaimView, lookup) -> list[Reference]:
     in, then the carriers those name. ``lookup(id)`` gives a source's `SourceView`."""
     roles: dict[str, list[str]] = {}
     for a in all_assertions(c):
-        roles.setdefault(a.source.id, []).append(f"{a.stance} (read here)")
+        roles.setdefault(a.source.id, []).append(a.stance)
     for a in all_assertions(c):
         for ident in a.via:
             roles.setdefault(ident, []).append(f"carries {a.said_by.label or a.said_by.id}")

@@ -63,6 +63,9 @@ PARTS: dict[str, Part] = {
         "data", "Curated data: entities, sources, claims and the assertions of each source",
         APACHE_2),
     vocab.GRAPH_ONTOLOGY: Part("ontology", "The iokg ontology", APACHE_2),
+    vocab.GRAPH_DERIVED: Part(
+        "derived", "Derived at build time from the curated data: each claim's independent origins, relays "
+        "and contesting parties", APACHE_2),
     vocab.GRAPH_TECHNIQUES: Part(
         "disarm", "DISARM Red Framework tactics and techniques, by the DISARM Foundation",
         CC_BY_SA_4, DISARM_SOURCE),
