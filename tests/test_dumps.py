@@ -99,7 +99,8 @@ def test_the_listing(data_server, data_store, served_quads):
         g: sum(1 for q in served_quads if q.graph_name.value == g)
         for g in (vocab.GRAPH_DATA, vocab.GRAPH_ONTOLOGY, vocab.GRAPH_TECHNIQUES, vocab.GRAPH_DERIVED)}
     assert [d["name"] for d in listing["dumps"]] == [
-        "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz"]
+        "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz",
+        "iokg.stix.json"]
     for d in listing["dumps"]:
         file = httpx.get(d["url"], timeout=30)
         assert len(file.content) == d["bytes"]
@@ -147,7 +148,7 @@ def test_a_new_build_brings_new_dumps_and_validators(tmp_path):
 def test_build_writes_the_dumps_into_the_build_and_the_export(data_store):
     folder = resolve_store(data_store) / "dumps"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*DUMPS, *(n + ".gz" for n in DUMPS), "manifest.json"])
+        [*DUMPS, *(n + ".gz" for n in DUMPS), "iokg.stix.json", "manifest.json"])
     assert data_store.with_suffix(".trig").read_bytes() == (folder / "iokg.trig").read_bytes()
 
 
@@ -191,7 +192,9 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
     }
 
     dumps = {str(u) for u in g.objects(ds, VOID.dataDump)}
-    assert dumps == {f"{data_server.url}/dumps/{f.name}" for f in manifest.files}
+    # void:dataDump is for RDF dumps; the STIX bundle is a distribution only
+    assert dumps == {f"{data_server.url}/dumps/{f.name}" for f in manifest.files
+                     if f.format != "STIX 2.1"}
     for dist in g.objects(ds, DCAT.distribution):
         url = str(g.value(dist, DCAT.downloadURL))
         file = manifest.file(url.rsplit("/", 1)[1])
@@ -199,7 +202,7 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
         assert str(g.value(dist, DCTERMS["format"])) == file.format_iri
         checksum = g.value(dist, rdflib.URIRef("http://spdx.org/rdf/terms#checksum"))
         assert str(g.value(checksum, rdflib.URIRef("http://spdx.org/rdf/terms#checksumValue"))) == file.sha256
-    assert len(set(g.objects(ds, DCAT.distribution))) == 6
+    assert len(set(g.objects(ds, DCAT.distribution))) == 7
 
 
 def test_void_is_negotiated_and_revalidated(data_server):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from iokg import vocab
-from iokg.export.dumps import DEFAULT_GRAPH, GZIP, FORMATS, Manifest
+from iokg.export.dumps import DEFAULT_GRAPH, GZIP, Manifest, media_type_of
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -143,17 +143,17 @@ def void_description(manifest: Manifest, base_url: str, media_type: str) -> byte
             if part.source:
                 add(subset, DCTERMS + "source", iri(part.source))
 
-    formats = {f.label: f for f in FORMATS}
     for i, file in enumerate(manifest.files):
         url = iri(f"{base}/dumps/{file.name}")
-        add(dataset, VOID + "dataDump", url)
+        if file.format != "STIX 2.1":  # a void:dataDump is RDF; the STIX bundle is a distribution only
+            add(dataset, VOID + "dataDump", url)
         dist = iri(f"{doc}#dump-{file.name}")
         add(dataset, DCAT + "distribution", dist)
         add(dist, RDF_TYPE, iri(DCAT + "Distribution"))
         add(dist, DCTERMS + "title", lit(file.format + (" (gzip)" if file.compressed else "")))
         add(dist, DCAT + "downloadURL", url)
         add(dist, DCAT + "accessURL", url)
-        add(dist, DCAT + "mediaType", iri(IANA + formats[file.format].media_type))
+        add(dist, DCAT + "mediaType", iri(IANA + media_type_of(file.format).split(";")[0]))
         add(dist, DCTERMS + "format", iri(file.format_iri))
         if file.compressed:
             add(dist, DCAT + "compressFormat", iri(IANA + GZIP))
