@@ -97,7 +97,8 @@ def test_the_listing(data_server, data_store, served_quads):
     assert listing["triples"] == len(served_quads)
     assert {g["name"]: g["triples"] for g in listing["graphs"]} == {
         g: sum(1 for q in served_quads if q.graph_name.value == g)
-        for g in (vocab.GRAPH_DATA, vocab.GRAPH_ONTOLOGY, vocab.GRAPH_TECHNIQUES, vocab.GRAPH_DERIVED)}
+        for g in (vocab.GRAPH_DATA, vocab.GRAPH_ONTOLOGY, vocab.GRAPH_TECHNIQUES, vocab.GRAPH_DERIVED,
+                  vocab.GRAPH_SUPPORTED)}
     assert [d["name"] for d in listing["dumps"]] == [
         "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz",
         "iokg.stix.json"]
@@ -189,6 +190,7 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
         vocab.GRAPH_ONTOLOGY: "https://www.apache.org/licenses/LICENSE-2.0",
         vocab.GRAPH_TECHNIQUES: "https://creativecommons.org/licenses/by-sa/4.0/",
         vocab.GRAPH_DERIVED: "https://www.apache.org/licenses/LICENSE-2.0",
+        vocab.GRAPH_SUPPORTED: "https://www.apache.org/licenses/LICENSE-2.0",
     }
 
     dumps = {str(u) for u in g.objects(ds, VOID.dataDump)}

@@ -66,6 +66,9 @@ PARTS: dict[str, Part] = {
     vocab.GRAPH_DERIVED: Part(
         "derived", "Derived at build time from the curated data: each claim's independent origins, relays "
         "and contesting parties", APACHE_2),
+    vocab.GRAPH_SUPPORTED: Part(
+        "supported", "Supported statements: for every claim with at least one supporting assertion, its "
+        "direct triple (like Wikidata's truthy triples); derived at build time", APACHE_2),
     vocab.GRAPH_TECHNIQUES: Part(
         "disarm", "DISARM Red Framework tactics and techniques, by the DISARM Foundation",
         CC_BY_SA_4, DISARM_SOURCE),
