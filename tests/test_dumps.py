@@ -101,7 +101,7 @@ def test_the_listing(data_server, data_store, served_quads):
                   vocab.GRAPH_SUPPORTED)}
     assert [d["name"] for d in listing["dumps"]] == [
         "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz",
-        "iokg.stix.json"]
+        "iokg.stix.json", "claims.csv"]
     for d in listing["dumps"]:
         file = httpx.get(d["url"], timeout=30)
         assert len(file.content) == d["bytes"]
@@ -149,7 +149,7 @@ def test_a_new_build_brings_new_dumps_and_validators(tmp_path):
 def test_build_writes_the_dumps_into_the_build_and_the_export(data_store):
     folder = resolve_store(data_store) / "dumps"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*DUMPS, *(n + ".gz" for n in DUMPS), "iokg.stix.json", "manifest.json"])
+        [*DUMPS, *(n + ".gz" for n in DUMPS), "iokg.stix.json", "claims.csv", "manifest.json"])
     assert data_store.with_suffix(".trig").read_bytes() == (folder / "iokg.trig").read_bytes()
 
 
@@ -196,7 +196,7 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
     dumps = {str(u) for u in g.objects(ds, VOID.dataDump)}
     # void:dataDump is for RDF dumps; the STIX bundle is a distribution only
     assert dumps == {f"{data_server.url}/dumps/{f.name}" for f in manifest.files
-                     if f.format != "STIX 2.1"}
+                     if f.format not in ("STIX 2.1", "CSV")}
     for dist in g.objects(ds, DCAT.distribution):
         url = str(g.value(dist, DCAT.downloadURL))
         file = manifest.file(url.rsplit("/", 1)[1])
@@ -204,7 +204,7 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
         assert str(g.value(dist, DCTERMS["format"])) == file.format_iri
         checksum = g.value(dist, rdflib.URIRef("http://spdx.org/rdf/terms#checksum"))
         assert str(g.value(checksum, rdflib.URIRef("http://spdx.org/rdf/terms#checksumValue"))) == file.sha256
-    assert len(set(g.objects(ds, DCAT.distribution))) == 7
+    assert len(set(g.objects(ds, DCAT.distribution))) == 8
 
 
 def test_void_is_negotiated_and_revalidated(data_server):

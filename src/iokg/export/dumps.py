@@ -1,5 +1,6 @@
 """The dumps of a build: the whole graph as TriG, N-Quads and JSON-LD, each also gzipped, and
-as a STIX 2.1 bundle (`iokg.export.stix`), written by `iokg build` into the build's own folder, ``<build>/dumps/``, with a manifest.
+as a STIX 2.1 bundle (`iokg.export.stix`) and every assertion as a CSV row
+(`iokg.export.claims_csv`), written by `iokg build` into the build's own folder, ``<build>/dumps/``, with a manifest.
 
 Being inside the build, the dumps are exactly the quads of the store they sit in: a new build
 brings new dumps with it, an old build's dumps go when it is pruned, and a server reads the
@@ -15,7 +16,7 @@ stamp, so the same graph gives the same bytes.
 ...                   ox.NamedNode("http://e/g")))
 >>> m = write_dumps(store, folder, build="b1", built=dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc))
 >>> [f.name for f in m.files]
-['iokg.trig', 'iokg.trig.gz', 'iokg.nq', 'iokg.nq.gz', 'iokg.jsonld', 'iokg.jsonld.gz', 'iokg.stix.json']
+['iokg.trig', 'iokg.trig.gz', 'iokg.nq', 'iokg.nq.gz', 'iokg.jsonld', 'iokg.jsonld.gz', 'iokg.stix.json', 'claims.csv']
 >>> read_manifest(folder).graphs, m.triples
 ({'http://e/g': 1}, 1)
 """
@@ -67,7 +68,7 @@ GZIP = "application/gzip"
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """A file of the dumps that is not an RDF serialization (the STIX bundle), made from the
+    """A file of the dumps that is not an RDF serialization (the STIX bundle, claims.csv), made from the
     store by ``write(store, path)``; not gzipped."""
 
     name: str
@@ -78,10 +79,12 @@ class ExportFormat:
 
 
 def _export_formats() -> tuple[ExportFormat, ...]:
-    from iokg.export import stix
+    from iokg.export import claims_csv, stix
     return (
         ExportFormat(stix.FILE_NAME, "STIX 2.1", stix.MEDIA_TYPE,
                      "https://docs.oasis-open.org/cti/stix/v2.1/os/stix-v2.1-os.html", stix.write_bundle),
+        ExportFormat(claims_csv.FILE_NAME, "CSV", claims_csv.MEDIA_TYPE,
+                     "https://www.rfc-editor.org/rfc/rfc4180", claims_csv.write_claims_csv),
     )
 
 

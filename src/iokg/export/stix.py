@@ -23,6 +23,7 @@ import stix2
 from stix2.confidence.scales import dni_to_value
 
 from iokg import vocab
+from iokg.export.index import StoreIndex
 
 #: The namespace of the UUIDs of every STIX id iokg makes (fixed: changing it changes every id).
 NAMESPACE = uuid.UUID("6d0f5a3c-2b9e-5b8f-9f5e-3c1a7e0d4b21")
@@ -77,35 +78,6 @@ def stix_id(kind: str, iri: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, iri)}"
 
 
-class _Graph:
-    """The quads of a store, by subject: ``g[s][p]`` is the sorted list of values."""
-
-    def __init__(self, store: ox.Store):
-        self.props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for q in store.quads_for_pattern(None, None, None):
-            if isinstance(q.subject, ox.NamedNode):
-                self.props[q.subject.value][q.predicate.value].append(q.object)
-        for p in self.props.values():
-            for values in p.values():
-                values.sort(key=lambda o: o.value)
-
-    def all(self, s: str, p: str) -> list[str]:
-        return [o.value for o in self.props.get(s, {}).get(p, [])]
-
-    def one(self, s: str, p: str) -> str | None:
-        values = self.all(s, p)
-        return values[0] if values else None
-
-    def of_type(self, cls: str) -> list[str]:
-        return sorted(s for s, p in self.props.items() if cls in {o.value for o in p.get(RDF_TYPE, [])})
-
-    def local_type(self, s: str) -> str | None:
-        for t in self.all(s, RDF_TYPE):
-            if t.startswith(NS):
-                return t[len(NS):]
-        return None
-
-
 def _ts(day: str | None) -> str:
     return f"{day or '1970-01-01'}T00:00:00Z"
 
@@ -116,7 +88,7 @@ def _local(iri: str) -> str:
 
 def bundle(store: ox.Store) -> dict:
     """The STIX 2.1 bundle of the graph in ``store``, as JSON-ready data, objects sorted by id."""
-    g = _Graph(store)
+    g = StoreIndex(store)
     objects: dict[str, stix2.base._STIXBase] = {}
 
     def add(obj) -> str:
@@ -281,7 +253,7 @@ def bundle(store: ox.Store) -> dict:
     }
 
 
-def _note(g: _Graph, a: str, about: str, doc: str, report_ref, identity_ref, add, report_objects) -> None:
+def _note(g: StoreIndex, a: str, about: str, doc: str, report_ref, identity_ref, add, report_objects) -> None:
     excerpt = g.one(a, NS + "excerpt")
     if not excerpt:
         return

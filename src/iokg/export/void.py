@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from iokg import vocab
-from iokg.export.dumps import DEFAULT_GRAPH, GZIP, Manifest, media_type_of
+from iokg.export.dumps import DEFAULT_GRAPH, FORMATS, GZIP, Manifest, media_type_of
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -42,6 +42,8 @@ APACHE_2 = "https://www.apache.org/licenses/LICENSE-2.0"
 CC_BY_SA_4 = "https://creativecommons.org/licenses/by-sa/4.0/"
 DISARM_SOURCE = "https://github.com/DISARMFoundation/DISARMframeworks"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+
+RDF_LABELS = {f.label for f in FORMATS}
 
 #: Where the description is served, under the service's base URL (VoID's well-known path).
 PATH = "/.well-known/void"
@@ -148,7 +150,7 @@ def void_description(manifest: Manifest, base_url: str, media_type: str) -> byte
 
     for i, file in enumerate(manifest.files):
         url = iri(f"{base}/dumps/{file.name}")
-        if file.format != "STIX 2.1":  # a void:dataDump is RDF; the STIX bundle is a distribution only
+        if file.format in RDF_LABELS:  # a void:dataDump is RDF; the STIX bundle and the CSV are distributions only
             add(dataset, VOID + "dataDump", url)
         dist = iri(f"{doc}#dump-{file.name}")
         add(dataset, DCAT + "distribution", dist)

@@ -1,4 +1,4 @@
-"""The whole graph as files: ``/dumps/`` (the list), ``/dumps/{name}`` (TriG, N-Quads,
+"""The whole graph as files: ``/dumps/`` (the list), ``/dumps/{name}`` (TriG, N-Quads, the STIX bundle, claims.csv,
 JSON-LD, each also gzipped) and ``/.well-known/void`` (the VoID / DCAT description).
 
 The files are those `iokg build` wrote into the build being served (`iokg.export.dumps`), sent
