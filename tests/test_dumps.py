@@ -97,9 +97,11 @@ def test_the_listing(data_server, data_store, served_quads):
     assert listing["triples"] == len(served_quads)
     assert {g["name"]: g["triples"] for g in listing["graphs"]} == {
         g: sum(1 for q in served_quads if q.graph_name.value == g)
-        for g in (vocab.GRAPH_DATA, vocab.GRAPH_ONTOLOGY, vocab.GRAPH_TECHNIQUES, vocab.GRAPH_DERIVED)}
+        for g in (vocab.GRAPH_DATA, vocab.GRAPH_ONTOLOGY, vocab.GRAPH_TECHNIQUES, vocab.GRAPH_DERIVED,
+                  vocab.GRAPH_SUPPORTED)}
     assert [d["name"] for d in listing["dumps"]] == [
-        "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz"]
+        "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz",
+        "iokg.stix.json", "claims.csv"]
     for d in listing["dumps"]:
         file = httpx.get(d["url"], timeout=30)
         assert len(file.content) == d["bytes"]
@@ -147,7 +149,7 @@ def test_a_new_build_brings_new_dumps_and_validators(tmp_path):
 def test_build_writes_the_dumps_into_the_build_and_the_export(data_store):
     folder = resolve_store(data_store) / "dumps"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*DUMPS, *(n + ".gz" for n in DUMPS), "manifest.json"])
+        [*DUMPS, *(n + ".gz" for n in DUMPS), "iokg.stix.json", "claims.csv", "manifest.json"])
     assert data_store.with_suffix(".trig").read_bytes() == (folder / "iokg.trig").read_bytes()
 
 
@@ -188,10 +190,13 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
         vocab.GRAPH_ONTOLOGY: "https://www.apache.org/licenses/LICENSE-2.0",
         vocab.GRAPH_TECHNIQUES: "https://creativecommons.org/licenses/by-sa/4.0/",
         vocab.GRAPH_DERIVED: "https://www.apache.org/licenses/LICENSE-2.0",
+        vocab.GRAPH_SUPPORTED: "https://www.apache.org/licenses/LICENSE-2.0",
     }
 
     dumps = {str(u) for u in g.objects(ds, VOID.dataDump)}
-    assert dumps == {f"{data_server.url}/dumps/{f.name}" for f in manifest.files}
+    # void:dataDump is for RDF dumps; the STIX bundle is a distribution only
+    assert dumps == {f"{data_server.url}/dumps/{f.name}" for f in manifest.files
+                     if f.format not in ("STIX 2.1", "CSV")}
     for dist in g.objects(ds, DCAT.distribution):
         url = str(g.value(dist, DCAT.downloadURL))
         file = manifest.file(url.rsplit("/", 1)[1])
@@ -199,7 +204,7 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
         assert str(g.value(dist, DCTERMS["format"])) == file.format_iri
         checksum = g.value(dist, rdflib.URIRef("http://spdx.org/rdf/terms#checksum"))
         assert str(g.value(checksum, rdflib.URIRef("http://spdx.org/rdf/terms#checksumValue"))) == file.sha256
-    assert len(set(g.objects(ds, DCAT.distribution))) == 6
+    assert len(set(g.objects(ds, DCAT.distribution))) == 8
 
 
 def test_void_is_negotiated_and_revalidated(data_server):

@@ -163,6 +163,32 @@ def stats(store: Path | None) -> None:
     click.echo(f"  {'triples':<14} {total:>8}")
 
 
+@main.group(name="export")
+def export_group() -> None:
+    """Export the built store in another format."""
+
+
+@export_group.command(name="stix")
+@store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the STIX 2.1 bundle (JSON); '-' for standard output.")
+def export_stix(store: Path | None, output: Path) -> None:
+    """Write the graph as a STIX 2.1 bundle (the same as /dumps/iokg.stix.json; see docs/stix.md)."""
+    from iokg.export import stix
+    from iokg.store import open_read_only
+
+    settings = _settings(store=store)
+    try:
+        data = stix.serialize(stix.bundle(open_read_only(settings.store)))
+    except IokgError as e:
+        _fail(e)
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        click.echo(f"stix: {output}", err=True)
+
+
 @main.group(name="import")
 def import_group() -> None:
     """Import a platform's released data into the datasets folder beside the store."""

@@ -28,6 +28,8 @@ GRAPH_DATA = BASE + "graph/data"
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_TECHNIQUES = BASE + "graph/disarm"
 GRAPH_DERIVED = BASE + "graph/derived"
+#: The supported statements as direct triples (like Wikidata's truthy triples); never fed to SHACL.
+GRAPH_SUPPORTED = BASE + "graph/supported"
 
 PREFIXES = {
     "iokg": NS,

@@ -1,5 +1,6 @@
-"""The dumps of a build: the whole graph as TriG, N-Quads and JSON-LD, each also gzipped,
-written by `iokg build` into the build's own folder, ``<build>/dumps/``, with a manifest.
+"""The dumps of a build: the whole graph as TriG, N-Quads and JSON-LD, each also gzipped, and
+as a STIX 2.1 bundle (`iokg.export.stix`) and every assertion as a CSV row
+(`iokg.export.claims_csv`), written by `iokg build` into the build's own folder, ``<build>/dumps/``, with a manifest.
 
 Being inside the build, the dumps are exactly the quads of the store they sit in: a new build
 brings new dumps with it, an old build's dumps go when it is pruned, and a server reads the
@@ -15,7 +16,7 @@ stamp, so the same graph gives the same bytes.
 ...                   ox.NamedNode("http://e/g")))
 >>> m = write_dumps(store, folder, build="b1", built=dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc))
 >>> [f.name for f in m.files]
-['iokg.trig', 'iokg.trig.gz', 'iokg.nq', 'iokg.nq.gz', 'iokg.jsonld', 'iokg.jsonld.gz']
+['iokg.trig', 'iokg.trig.gz', 'iokg.nq', 'iokg.nq.gz', 'iokg.jsonld', 'iokg.jsonld.gz', 'iokg.stix.json', 'claims.csv']
 >>> read_manifest(folder).graphs, m.triples
 ({'http://e/g': 1}, 1)
 """
@@ -63,6 +64,36 @@ FORMATS: tuple[DumpFormat, ...] = (
                "http://www.w3.org/ns/formats/JSON-LD", ox.RdfFormat.JSON_LD),
 )
 GZIP = "application/gzip"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A file of the dumps that is not an RDF serialization (the STIX bundle, claims.csv), made from the
+    store by ``write(store, path)``; not gzipped."""
+
+    name: str
+    label: str
+    media_type: str
+    format_iri: str  # the specification of the format
+    write: object
+
+
+def _export_formats() -> tuple[ExportFormat, ...]:
+    from iokg.export import claims_csv, stix
+    return (
+        ExportFormat(stix.FILE_NAME, "STIX 2.1", stix.MEDIA_TYPE,
+                     "https://docs.oasis-open.org/cti/stix/v2.1/os/stix-v2.1-os.html", stix.write_bundle),
+        ExportFormat(claims_csv.FILE_NAME, "CSV", claims_csv.MEDIA_TYPE,
+                     "https://www.rfc-editor.org/rfc/rfc4180", claims_csv.write_claims_csv),
+    )
+
+
+def media_type_of(label: str) -> str:
+    """The media type of the format called ``label`` (TriG, STIX 2.1, ...)."""
+    for fmt in (*FORMATS, *_export_formats()):
+        if fmt.label == label:
+            return fmt.media_type
+    raise KeyError(label)
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,11 @@ def write_dumps(store: ox.Store, folder: Path, *, build: str, built: dt.datetime
         for path, compressed in ((plain, False), (packed, True)):
             files.append(DumpFile(path.name, fmt.label, GZIP if compressed else fmt.media_type,
                                   fmt.format_iri, compressed, path.stat().st_size, _sha256(path)))
+    for ext in _export_formats():
+        path = folder / ext.name
+        _atomically(path, lambda tmp, ext=ext: ext.write(store, tmp))
+        files.append(DumpFile(path.name, ext.label, ext.media_type, ext.format_iri, False,
+                              path.stat().st_size, _sha256(path)))
     manifest = Manifest(build, built.astimezone(dt.timezone.utc).replace(microsecond=0),
                         sum(graphs.values()), dict(sorted(graphs.items())), tuple(files))
     data = asdict(manifest)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from iokg import vocab
-from iokg.export.dumps import DEFAULT_GRAPH, GZIP, FORMATS, Manifest
+from iokg.export.dumps import DEFAULT_GRAPH, FORMATS, GZIP, Manifest, media_type_of
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -42,6 +42,8 @@ APACHE_2 = "https://www.apache.org/licenses/LICENSE-2.0"
 CC_BY_SA_4 = "https://creativecommons.org/licenses/by-sa/4.0/"
 DISARM_SOURCE = "https://github.com/DISARMFoundation/DISARMframeworks"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+
+RDF_LABELS = {f.label for f in FORMATS}
 
 #: Where the description is served, under the service's base URL (VoID's well-known path).
 PATH = "/.well-known/void"
@@ -66,6 +68,9 @@ PARTS: dict[str, Part] = {
     vocab.GRAPH_DERIVED: Part(
         "derived", "Derived at build time from the curated data: each claim's independent origins, relays "
         "and contesting parties", APACHE_2),
+    vocab.GRAPH_SUPPORTED: Part(
+        "supported", "Supported statements: for every claim with at least one supporting assertion, its "
+        "direct triple (like Wikidata's truthy triples); derived at build time", APACHE_2),
     vocab.GRAPH_TECHNIQUES: Part(
         "disarm", "DISARM Red Framework tactics and techniques, by the DISARM Foundation",
         CC_BY_SA_4, DISARM_SOURCE),
@@ -143,17 +148,17 @@ def void_description(manifest: Manifest, base_url: str, media_type: str) -> byte
             if part.source:
                 add(subset, DCTERMS + "source", iri(part.source))
 
-    formats = {f.label: f for f in FORMATS}
     for i, file in enumerate(manifest.files):
         url = iri(f"{base}/dumps/{file.name}")
-        add(dataset, VOID + "dataDump", url)
+        if file.format in RDF_LABELS:  # a void:dataDump is RDF; the STIX bundle and the CSV are distributions only
+            add(dataset, VOID + "dataDump", url)
         dist = iri(f"{doc}#dump-{file.name}")
         add(dataset, DCAT + "distribution", dist)
         add(dist, RDF_TYPE, iri(DCAT + "Distribution"))
         add(dist, DCTERMS + "title", lit(file.format + (" (gzip)" if file.compressed else "")))
         add(dist, DCAT + "downloadURL", url)
         add(dist, DCAT + "accessURL", url)
-        add(dist, DCAT + "mediaType", iri(IANA + formats[file.format].media_type))
+        add(dist, DCAT + "mediaType", iri(IANA + media_type_of(file.format).split(";")[0]))
         add(dist, DCTERMS + "format", iri(file.format_iri))
         if file.compressed:
             add(dist, DCAT + "compressFormat", iri(IANA + GZIP))

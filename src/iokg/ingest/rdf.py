@@ -18,6 +18,7 @@ P = vocab.PREFIXES
 XSD = P["xsd"]
 DATA = ox.NamedNode(vocab.GRAPH_DATA)
 DERIVED_GRAPH = ox.NamedNode(vocab.GRAPH_DERIVED)
+SUPPORTED_GRAPH = ox.NamedNode(vocab.GRAPH_SUPPORTED)
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -210,6 +211,7 @@ def convert(corpus: Corpus) -> Converted:
     source_dates = {loc.record.id: loc.record.date for loc in corpus.sources}
     publisher_of = {loc.record.id: loc.record.publisher for loc in corpus.sources}
     claims_done: set[str] = set()
+    statements: dict[str, tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal | None]] = {}
     said: list[Said] = []
     for loc, doc in corpus.assertions:
         a = loc.record
@@ -234,6 +236,13 @@ def convert(corpus: Corpus) -> Converted:
                 if a.qualifier:
                     out.add(cnode, _t("qualifier"), ox.Literal(a.qualifier))
             out.add(cnode, RDFS_LABEL, ox.Literal(claim_sentence(a, ref_label)))
+            if a.object is not None:
+                statements[cid] = (ref_iri(a.subject), _t(a.predicate), ref_iri(a.object))
+            elif a.qualifier in (None, "exactly"):
+                value = date_literal(str(a.value)) if pred.value == "date" else _integer(a.value)
+                statements[cid] = (ref_iri(a.subject), _t(a.predicate), value)
+            else:  # "about 10000" is not the triple "10000": a hedged figure stays on its claim
+                statements[cid] = (ref_iri(a.subject), _t(a.predicate), None)
         party = a.said_by or publisher_of[doc]
         anode = _n(vocab.assertion_iri(cid, doc, party, a.via[0] if a.via else None))
         out.origin[anode.value] = (loc.file, loc.line, f"assertion ({a.subject} {a.predicate} "
@@ -271,8 +280,23 @@ def convert(corpus: Corpus) -> Converted:
         when = a.date or source_dates[doc]
         _add_dates(out, anode, when)
         said.append(Said(cid, a.stance, party, (*a.via, doc)))
-    _add_tallies(out, tally(said, publisher_of))
+    tallies = tally(said, publisher_of)
+    _add_tallies(out, tallies)
+    _add_supported(out, tallies, statements)
     return out
+
+
+def _add_supported(out: Converted, tallies, statements) -> None:
+    """The supported statements, as direct triples in ``graph/supported``: for every claim with at
+    least one supporting assertion (disputed or denied or not), ``subject predicate object`` (or
+    the value, unless the figure is hedged by a qualifier other than "exactly"). The claim nodes
+    stay the source of truth; whether a statement is contested is in graph/derived."""
+    for cid, t in sorted(tallies.items()):
+        if t.supporting_assertions < 1 or cid not in statements:
+            continue
+        s, p, o = statements[cid]
+        if o is not None:
+            out.add(s, p, o, SUPPORTED_GRAPH)
 
 
 def _add_tallies(out: Converted, tallies) -> None:

@@ -1,5 +1,5 @@
 """The whole graph as files: ``/dumps/`` (the list), ``/dumps/{name}`` (TriG, N-Quads,
-JSON-LD, each also gzipped) and ``/.well-known/void`` (the VoID / DCAT description).
+JSON-LD, each also gzipped; the STIX 2.1 bundle; claims.csv) and ``/.well-known/void`` (the VoID / DCAT description).
 
 The files are those `iokg build` wrote into the build being served (`iokg.export.dumps`), sent
 as they are. Their ``ETag`` names the build and the file, their ``Last-Modified`` is the build's
@@ -36,7 +36,7 @@ _LIST_OFFERS = (Offer("application/json", "application/json"), Offer(HTML, HTML)
 class DumpInfo(BaseModel):
     name: str
     url: str
-    format: str = Field(description="TriG, N-Quads or JSON-LD.")
+    format: str = Field(description="TriG, N-Quads, JSON-LD, STIX 2.1 or CSV.")
     media_type: str = Field(description="What the file is sent as (application/gzip when compressed).")
     compressed: bool
     bytes: int
@@ -116,9 +116,10 @@ def list_dumps(request: Request):
 
 @router.head("/dumps/{name}", include_in_schema=False)
 @router.get("/dumps/{name}", name="dump", response_class=FileResponse,
-            summary="One dump: iokg.trig, iokg.nq or iokg.jsonld, each also .gz",
+            summary="One dump: iokg.trig, iokg.nq or iokg.jsonld, each also .gz; iokg.stix.json; claims.csv",
             responses={200: {"content": {"application/trig": {}, "application/n-quads": {},
-                                         "application/ld+json": {}, "application/gzip": {}}},
+                                         "application/ld+json": {}, "application/gzip": {},
+                                         "application/stix+json;version=2.1": {}, "text/csv": {}}},
                        304: {"description": "Not modified since the client's copy (same build)."}})
 def dump(request: Request, name: str):
     folder = _folder(request)
