@@ -9,18 +9,28 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The checkout this package runs from: ontology/, queries/ and data/ live here.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
-QUERIES_DIR = PROJECT_ROOT / "queries"
+#: What ships inside the package: the ontology and shapes, the DISARM table, the named queries.
+PACKAGE_DIR = Path(str(files("iokg")))
+ONTOLOGY_DIR = PACKAGE_DIR / "ontology"
+QUERIES_DIR = PACKAGE_DIR / "queries"
 DISARM_CSV = ONTOLOGY_DIR / "disarm" / "disarm_techniques.csv"
+
+
+def _project_root() -> Path:
+    """The checkout the package runs from (its data/ and var/), or else the working directory."""
+    checkout = PACKAGE_DIR.parents[1]
+    return checkout if (checkout / "pyproject.toml").is_file() and (checkout / "data").is_dir() else Path.cwd()
+
+
+#: Where the default data folder and store are: the checkout when run from one, else the working directory.
+PROJECT_ROOT = _project_root()
 
 
 class Settings(BaseSettings):

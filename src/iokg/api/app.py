@@ -27,6 +27,7 @@ from iokg.api.links import Links
 from iokg.api.routers import (browse_pages, dataset_pages, datasets, dumps, health, lookup_pages, lookups,
                               pages, sparql)
 from iokg.datasets.catalog import DatasetStore
+from iokg.queries import load_queries
 from iokg.search import SearchIndex
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
@@ -39,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The whole HTTP API and the web pages over ``settings.store`` (and the datasets beside it). Query
     workers start with the app's lifespan and stop with it; ``app.state.executor`` is the `QueryExecutor`
     routes share, ``app.state.datasets`` the `DatasetStore`."""
+    load_queries()  # a package installed without its named queries fails here, not with a 404 per lookup
     executor = QueryExecutor.from_settings(settings)
     dataset_store = DatasetStore.from_settings(settings)
 

@@ -1,4 +1,4 @@
-"""Named queries: the ``queries/*.rq`` files, each documented in a header and run with bound terms.
+"""Named queries: the ``*.rq`` files of this package (``iokg/queries/``), each documented in a header and run with bound terms.
 
 A header is a block of ``#`` comment lines at the top of the file::
 
@@ -31,7 +31,7 @@ from pyoxigraph import Literal, NamedNode, Variable
 
 from iokg import vocab
 from iokg.dates import AsOf
-from iokg.errors import EntityNotFound, InvalidQuery
+from iokg.errors import EntityNotFound, InvalidQuery, IokgError
 from iokg.settings import QUERIES_DIR
 
 XSD = vocab.PREFIXES["xsd"]
@@ -137,8 +137,12 @@ def parse_query_file(path: Path) -> NamedQuery:
 
 @lru_cache(maxsize=4)
 def load_queries(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
-    """Every named query in ``folder``, by file stem."""
-    return {p.stem: parse_query_file(p) for p in sorted(Path(folder).glob("*.rq"))}
+    """Every named query in ``folder``, by file stem; a missing or empty folder is an error, so a
+    broken install fails at start instead of answering 404 for every lookup."""
+    found = sorted(Path(folder).glob("*.rq"))
+    if not found:
+        raise IokgError(f"no named queries in {folder}: the package is installed without its queries/*.rq")
+    return {p.stem: parse_query_file(p) for p in found}
 
 
 def get_query(name: str) -> NamedQuery:
