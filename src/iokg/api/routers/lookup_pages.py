@@ -194,7 +194,7 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
 def claim_in_words(claim) -> str:
     """Who backs a claim and who contests it, in one plain sentence: origins named, then contesters."""
     g, c = claim.assertions, claim.corroboration
-    names = ", ".join(p.label or p.id for p in c.origins)
+    names = ", ".join(p.label or p.id for p in sorted(c.origins, key=lambda p: (p.label or p.id).casefold()))
     if c.origins:
         parts = [f"{c.independent_origins} independent origin{'' if c.independent_origins == 1 else 's'} ({names})"]
         if c.supporting_assertions > c.independent_origins:
@@ -204,8 +204,8 @@ def claim_in_words(claim) -> str:
     for x in c.contesting:
         parts.append(f"{'disputed' if x.stance == 'disputes' else 'denied'} by {x.party.label or x.party.id}"
                      + (f" ({x.date})" if x.date else ""))
-    if g.inconclusive:
-        parts.append(f"{len(g.inconclusive)} cannot tell")
+    if c.inconclusive:
+        parts.append(f"{', '.join(p.label or p.id for p in c.inconclusive)} could not tell")
     if not c.contesting:
         parts.append("no recorded dispute or denial")
     return "; ".join(parts) + "."
