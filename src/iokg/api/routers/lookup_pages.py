@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from iokg import dates, provenance, vocab
+from iokg import browse, dates, provenance, vocab
 from iokg import search as searching
 from iokg.api import presentation
 from iokg.api.attribution_svg import attribution_svg, empty_svg
@@ -33,6 +33,8 @@ from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.models import AttributionView, SourceRef
 from iokg.store import build_id
 
+#: Entity types that can publish sources (a source's publisher is one of these).
+PARTY_TYPES = {"organization", "state-entity", "person"}
 #: Hits shown per kind on the grouped results page, and per page when one kind is asked for.
 GROUP_HITS = 8
 PAGE_HITS = 25
@@ -114,6 +116,10 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
         return _not_found(request, e, "entity")
     as_of = request.query_params.get("as_of", "").strip()
     chains, when, as_of_error = _attribution(store, id, as_of)
+    published = []
+    if view.type in PARTY_TYPES:  # a party may publish sources: list them, with the link to the listing
+        listing = browse.sources(store, publisher=view.label, limit=browse.MAX_LIMIT)
+        published = [s for s in listing.sources if s.publisher_iri == view.iri]
     show_chains = bool(chains.hops) or view.type in vocab.OPERATIONS or as_of != ""
     context = {
         "entity": view,
@@ -130,6 +136,7 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
         "as_of_forms": dates.FORMS,
         "as_of_pattern": dates.HTML_PATTERN,
         "sources": _source_names(store),
+        "published": published,
     }
     return render(request, "entity.html", context, status_code=400 if as_of_error else 200)
 
