@@ -172,6 +172,10 @@ def test_a_technique_page_has_its_tactic_and_the_claims_that_use_it(site):
     assert [c.find("a").attrs["href"] for c in claims] == ["/c/spamouflage--usesTechnique--T0049.004"]
     assert claims[0].find("a").text() == "Spamouflage uses technique T0049.004 Utilise Spamoflauge"
     assert any(link.startswith("/s/") for link in claims[0].links())
+    # who says so (the party), where we read it, and that nobody disputes it
+    said = claims[0].find(cls="technique-claim__sources")
+    assert said.text() == "1 independent origin: Graphika; read in Wikipedia 2024. No recorded dispute."
+    assert said.links() == ["/e/graphika", "/s/wikipedia-spamouflage-2024"]
     credit = page.find(id="disarm-credit")
     assert "DISARM Foundation" in credit.text() and "CC BY-SA 4.0" in credit.text() and CC_BY_SA in credit.links()
 
@@ -220,6 +224,10 @@ def test_the_publishers_page(site):
     assert items["The Record"].find(cls="count").text() == "1 source"
     assert items["Graphika"].find(cls="count").text() == "4 sources"
     assert "2019–2021" in items["Graphika"].text()
+    # every publisher is a party entity: its page is linked too
+    assert items["The Record"].find("a", cls="publisher-row__entity").attrs["href"] == "/e/the-record"
+    assert all(li.find_all("a", cls="publisher-row__entity") for li in items.values())
+    assert len(items) == 32
 
 
 def test_the_persons_page(site):
