@@ -119,7 +119,7 @@ def test_claim_with_value_and_qualifier(store):
     c = provenance.claim(store, "panda-a--accountCount--about-300")
     assert (c.value, c.value_type, c.qualifier, c.object) == ("300", "integer", "about", None)
     assert c.predicate.model_dump() == {"key": "accountCount", "label": "has account count"}
-    assert c.label == "PANDA-A has account count about 300"
+    assert c.label == "PANDA-A has used about 300 accounts"
     assert sources_of(c.assertions.supports) == ["lab-2019-dragon"]
     other = provenance.claim(store, "panda-a--accountCount--450")  # conflicting figure stays, its own claim
     assert (other.value, sources_of(other.assertions.supports)) == ("450", ["gov-2023-report"])

@@ -173,10 +173,11 @@ class Predicate:
     objects: frozenset[str] = frozenset()  # entity types allowed as object
     value: str | None = None  # "integer" or "date" for claims with a literal value
     align: str | None = None  # an external property this one specializes
+    sentence: str | None = None  # for a value: how the claim reads, with {subject}, {amount} or {on} {value}
 
 
-def _p(key, label, definition, subjects, objects=(), value=None, align=None):
-    return Predicate(key, label, definition, frozenset(subjects), frozenset(objects), value, align)
+def _p(key, label, definition, subjects, objects=(), value=None, align=None, sentence=None):
+    return Predicate(key, label, definition, frozenset(subjects), frozenset(objects), value, align, sentence)
 
 
 PREDICATES: dict[str, Predicate] = {p.key: p for p in [
@@ -234,25 +235,26 @@ PREDICATES: dict[str, Predicate] = {p.key: p for p in [
        EVENT_TYPES, {"organization", "state-entity", "person"}),
     _p("charges", "charges", "The legal action charges the person or organization.",
        {"legal-action"}, {"person", "organization", "state-entity", "group"}),
-    _p("occurredOn", "occurred on", "The date of the event.", EVENT_TYPES, value="date"),
+    _p("occurredOn", "occurred on", "The date of the event.", EVENT_TYPES, value="date",
+       sentence="{subject} occurred {on} {value}"),
     _p("firstObserved", "was first observed", "When the operation was first seen.",
-       OPERATIONS, value="date"),
+       OPERATIONS, value="date", sentence="{subject} was first observed {on} {amount}"),
     _p("activeSince", "has been active since", "The start of the operation's activity, as a source gives it.",
-       OPERATIONS, value="date"),
+       OPERATIONS, value="date", sentence="{subject} has been active since {amount}"),
     _p("accountCount", "has account count", "How many accounts the operation has used (on the platform or overall the source says).",
-       OPERATIONS, value="integer"),
+       OPERATIONS, value="integer", sentence="{subject} has used {amount} accounts"),
     _p("platformCount", "has platform count", "On how many platforms the operation has been seen.",
-       OPERATIONS, value="integer"),
+       OPERATIONS, value="integer", sentence="{subject} has been seen on {amount} platforms"),
     _p("websiteCount", "has website count", "On how many other websites the operation has been seen.",
-       OPERATIONS, value="integer"),
+       OPERATIONS, value="integer", sentence="{subject} has been seen on {amount} other websites"),
     _p("languageCount", "has language count", "In how many languages the operation posts.",
-       OPERATIONS, value="integer"),
+       OPERATIONS, value="integer", sentence="{subject} posts in {amount} languages"),
     _p("removedAccountCount", "removed accounts", "How many accounts (or accounts and pages) the takedown removed.",
-       {"takedown"}, value="integer"),
+       {"takedown"}, value="integer", sentence="{subject} removed {amount} accounts"),
     _p("removedPostCount", "removed posts", "How many posts the takedown removed or released.",
-       {"takedown"}, value="integer"),
+       {"takedown"}, value="integer", sentence="{subject} removed {amount} posts"),
     _p("chargedCount", "charged people", "How many people the legal action charges.",
-       {"legal-action"}, value="integer"),
+       {"legal-action"}, value="integer", sentence="{subject} charges {amount} people"),
 ]}
 
 QUALIFIERS = ("nearly", "about", "at least", "more than", "fewer than", "at most", "exactly")

@@ -99,16 +99,20 @@ def _add_dates(out: Converted, node: ox.NamedNode, text: str) -> None:
 
 
 def claim_sentence(a, label) -> str:
-    """A claim as the English sentence pages and labels show: subject, predicate label, object or value.
+    """A claim as the English sentence pages and labels show: subject, predicate label, object; a
+    figure or a date by the predicate's sentence ("… removed nearly 9,000 accounts", "… occurred in 2023").
 
     ``label(id)`` names an entity or technique.
     """
     pred = vocab.PREDICATES[a.predicate]
     if a.object is not None:
-        tail = label(a.object)
-    else:
-        tail = f"{a.qualifier} {a.value}" if a.qualifier else str(a.value)
-    return f"{label(a.subject)} {pred.label} {tail}"
+        return f"{label(a.subject)} {pred.label} {label(a.object)}"
+    value = f"{a.value:,}" if isinstance(a.value, int) else str(a.value)
+    amount = f"{a.qualifier} {value}" if a.qualifier else value
+    if pred.sentence:
+        return pred.sentence.format(subject=label(a.subject), amount=amount, value=value,
+                                    on="on" if len(value) == 10 else "in")
+    return f"{label(a.subject)} {pred.label} {amount}"
 
 
 def labeller(corpus: Corpus):
