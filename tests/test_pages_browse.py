@@ -74,9 +74,9 @@ def rows(page: Element) -> list[Element]:
 
 def test_sources_newest_first_with_their_facts(site):
     page = get(site, "/sources")
-    assert page.find(id="sources-summary").text() == "43 sources."
+    assert page.find(id="sources-summary").text() == "49 sources."  # the 49 source records of data/
     listed = rows(page)
-    assert len(listed) == 43
+    assert len(listed) == 49
     days = [browse_day(r.find("time").attrs["datetime"]) for r in listed]
     assert days == sorted(days, reverse=True)
     dhs = next(r for r in listed if r.find("a").attrs["href"] == "/s/dhs-2023-spicypanda")
@@ -130,8 +130,8 @@ def test_bad_source_filters_are_400_with_a_message(site, params, message):
 def test_the_source_list_pages_through_the_sources(data_store):
     store = EmbeddedStore(data_store)
     whole = [s.id for s in browse.sources(store, limit=100).sources]
-    paged = [s.id for offset in range(0, 43, 10) for s in browse.sources(store, limit=10, offset=offset).sources]
-    assert paged == whole and len(whole) == 43
+    paged = [s.id for offset in range(0, 49, 10) for s in browse.sources(store, limit=10, offset=offset).sources]
+    assert paged == whole and len(whole) == 49
 
 
 # ---------------------------------------------------------------- entities
@@ -172,6 +172,10 @@ def test_a_technique_page_has_its_tactic_and_the_claims_that_use_it(site):
     assert [c.find("a").attrs["href"] for c in claims] == ["/c/spamouflage--usesTechnique--T0049.004"]
     assert claims[0].find("a").text() == "Spamouflage uses technique T0049.004 Utilise Spamoflauge"
     assert any(link.startswith("/s/") for link in claims[0].links())
+    # who says so (the party), where we read it, and that nobody disputes it
+    said = claims[0].find(cls="technique-claim__sources")
+    assert said.text() == "1 independent origin: Graphika; read in Wikipedia 2024. No recorded dispute."
+    assert said.links() == ["/e/graphika", "/s/wikipedia-spamouflage-2024"]
     credit = page.find(id="disarm-credit")
     assert "DISARM Foundation" in credit.text() and "CC BY-SA 4.0" in credit.text() and CC_BY_SA in credit.links()
 
@@ -220,6 +224,10 @@ def test_the_publishers_page(site):
     assert items["The Record"].find(cls="count").text() == "1 source"
     assert items["Graphika"].find(cls="count").text() == "4 sources"
     assert "2019–2021" in items["Graphika"].text()
+    # every publisher is a party entity: its page is linked too
+    assert items["The Record"].find("a", cls="publisher-row__entity").attrs["href"] == "/e/the-record"
+    assert all(li.find_all("a", cls="publisher-row__entity") for li in items.values())
+    assert len(items) == 32
 
 
 def test_the_persons_page(site):
@@ -249,7 +257,7 @@ def test_search_results_are_grouped_by_kind_with_links_to_all(site):
 @pytest.mark.parametrize(("q", "href", "kind"), [
     ("Storm-1376", "/e/spamouflage", "entity"), ("Dragon Bridge", "/e/spamouflage", "entity"),
     ("Spicy Panda", "/e/spicypanda", "entity"), ("Ministry of Public Securities", "/e/mps", "entity"),
-    ("The Record", "/sources?publisher=The+Record", "publisher"), ("Jack Stubbs", "/e/jack-stubbs", "entity"),
+    ("The Record", "/e/the-record", "entity"), ("Jack Stubbs", "/e/jack-stubbs", "entity"),
     ("Alexander Martin", "/sources?author=Alexander+Martin", "author"), ("T0049.004", "/t/T0049.004", "technique"),
 ])
 def test_search_page_first_hit_links_what_was_meant(site, q, href, kind):
@@ -257,10 +265,32 @@ def test_search_page_first_hit_links_what_was_meant(site, q, href, kind):
     assert hit.find("a").attrs["href"] == href and f"hit--{kind}" in hit.classes
 
 
+@pytest.mark.parametrize(("q", "entity", "listing", "count"), [
+    ("The Record", "/e/the-record", "/sources?publisher=The+Record", "1 source"),
+    ("Axios", "/e/axios", "/sources?publisher=Axios", "2 sources"),
+    ("Clemson", "/e/clemson-university", "/sources?publisher=Clemson+University", "2 sources"),
+])
+def test_a_publisher_hit_is_its_entity_with_a_link_to_its_sources(site, q, entity, listing, count):
+    page = get(site, "/find", q=q)
+    hit = page.find("li", cls="hit")
+    assert hit.find("a").attrs["href"] == entity and "hit--entity" in hit.classes
+    sources = hit.find("a", cls="hit__sources")
+    assert (sources.attrs["href"], sources.text()) == (listing, count)
+    assert "publisher of" in hit.find(cls="hit__type").text()
+    # the publisher's listing is still a hit of its own, in the publishers' group, after the entity
+    listed = page.find("h3", id="group-publisher").parent.find("li", cls="hit--publisher")
+    assert listed.find("a").attrs["href"] == listing
+    body = httpx.get(site.url + "/search", params={"q": q, "limit": 3}).json()
+    top = body["results"][0]
+    assert (top["kind"], top["url"], top["sources_url"]) == (
+        "entity", "https://w3id.org/iokg/id/entity" + entity[2:], "https://w3id.org/iokg" + listing)
+
+
 def test_an_excerpt_hit_quotes_it_and_names_its_source(site):
     hit = get(site, "/find", q="no factual evidence").find("li", cls="hit--claim")
     assert "no factual evidence" in hit.find("blockquote").text()
-    assert "/s/liu-pengyu-2023-statement" in hit.links()
+    # the embassy's words, read in the outlet's summary of CNN's investigation
+    assert "/s/outlet-2023-cnn-investigation-summary" in hit.links()
     assert hit.find("a").attrs["href"] == "/c/spamouflage--attributedTo--prc-government"
 
 
@@ -276,10 +306,12 @@ def test_one_kind_of_hit_is_paged(site):
 
 
 def test_search_json_and_page_agree(site):
-    body = httpx.get(site.url + "/search", params={"q": "Dragon Bridge", "limit": 5}).json()
+    body = httpx.get(site.url + "/search", params={"q": "Dragon Bridge", "limit": 200}).json()
     page = get(site, "/find", q="Dragon Bridge")
-    assert [h["id"] for h in body["results"]] == [
-        li.find("a").attrs["href"].rsplit("/", 1)[1] for li in page.find_all("li", cls="hit")]
+    # the page shows the JSON's hits grouped by kind, in the JSON's order, the first 8 of each kind
+    shown = [h["id"] for g in body["groups"] for h in [h for h in body["results"] if h["kind"] == g["kind"]][:8]]
+    assert len(shown) > 5
+    assert shown == [li.find("a").attrs["href"].rsplit("/", 1)[1] for li in page.find_all("li", cls="hit")]
     assert body["results"][0]["field"] == "alias" and body["results"][0]["matched"] == "DRAGONBRIDGE"
 
 

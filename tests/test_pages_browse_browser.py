@@ -39,7 +39,7 @@ def test_browse_to_a_technique_and_the_claims_that_use_it(page, site):
     assert page.locator("#technique-tactic").inner_text() == "TA17 Maximise Exposure"
     claims = page.locator("#technique-claims li")
     assert claims.count() == 1
-    assert "support" in claims.first.inner_text()
+    assert "1 independent origin: Graphika; read in Wikipedia 2024." in claims.first.inner_text()
     screenshot(page, "browse-2-technique")
     claims.first.locator("a.technique-claim__label").click()
     page.wait_for_url("**/c/spamouflage--usesTechnique--T0049.004")
@@ -69,8 +69,10 @@ def test_search_an_alias_spelled_otherwise_and_open_the_result(page, site):
 def test_search_a_publisher_then_its_sources_then_one(page, site):
     page.goto(site.url + "/find?q=the+record")
     hit = page.locator("li.hit").first
-    assert "publisher" in hit.locator(".hit__type").inner_text()
-    hit.locator("a.hit__label").click()
+    # the publisher is a party: its entity first, with the link to its sources
+    assert hit.locator("a.hit__label").get_attribute("href") == "/e/the-record"
+    assert hit.locator(".hit__type").inner_text() == "organization · publisher of 1 source"
+    hit.locator("a.hit__sources").click()
     page.wait_for_url("**/sources?publisher=The+Record")
     rows = page.locator("#source-list li")
     assert rows.count() == 1
@@ -78,6 +80,13 @@ def test_search_a_publisher_then_its_sources_then_one(page, site):
     rows.first.locator("a.source-row__title").click()
     page.wait_for_url("**/s/therecord-2023-08-29")
     assert "The Record" in page.locator("main").inner_text()
+    # and the entity's page lists what it published, with the same listing
+    page.go_back()
+    page.go_back()
+    page.locator("li.hit").first.locator("a.hit__label").click()
+    page.wait_for_url("**/e/the-record")
+    assert page.locator("#published-listing").inner_text() == "1 source"
+    assert page.locator("#published-list a").get_attribute("href") == "/s/therecord-2023-08-29"
 
 
 def test_a_typo_still_finds_the_campaign(page, site):

@@ -42,6 +42,11 @@ def stance_items(c: Element, stance: str) -> list[Element]:
     return sections[0].find_all("li", cls="assertion") if sections else []
 
 
+def facts(item: Element) -> dict[str, Element]:
+    """An assertion's facts (Said by, Where we read it, Confidence, ...) by their names."""
+    return {d.find("dt").text(): d.find("dd") for d in item.find("dl", cls="facts").find_all("div")}
+
+
 # ---------------------------------------------------------------- every page
 
 PAGES = ["/find?q=dragonbridge", "/e/spamouflage", "/e/spicypanda", "/e/spamouflage?as_of=2020-06-01",
@@ -116,12 +121,21 @@ def test_entity_summary_and_aliases_with_their_sources(site):
     assert "/s/mandiant-2022-10-26-dragonbridge-midterms" in aliases["DRAGONBRIDGE"].links()
 
 
+def test_every_predicate_has_a_claim_group():
+    from iokg import vocab
+
+    grouped = set().union(*(predicates for _, _, predicates in presentation.CLAIM_GROUPS))
+    assert set(vocab.PREDICATES) <= grouped, sorted(set(vocab.PREDICATES) - grouped)
+
+
 def test_entity_groups_claims_attributions_first(site):
     page = get(site, "/e/spamouflage")
     order = [s.find("h2").attrs["id"] for s in page.find_all("section", cls="claim-group")]
     expected = [g[0] for g in presentation.CLAIM_GROUPS]
     assert order == [g for g in expected if g in order]
     assert order[:3] == ["attribution", "membership", "platforms"]
+    assert "other" not in order  # every predicate has its group (characterizations, impersonations, ...)
+    assert {"characterizations", "targets", "events"} <= set(order)
     attribution = page.find("section", cls="claim-group").find_all("article", cls="claim-card")
     assert all("--attributedTo--" in a.attrs["id"] for a in attribution)
 
@@ -135,34 +149,107 @@ def test_spicypanda_cicc_card(site):
     assert item.find("time").attrs["datetime"] == "2023-04-27"
     title = item.find("a", href="/s/dhs-2023-spicypanda")
     assert title.text().startswith("China: Municipal Government Publishing Anti-US")
-    assert "US Department of Homeland Security" in item.find(cls="publisher").text()
+    assert item.find(cls="publisher").text() == "DHS Office of Intelligence and Analysis"
+    f = facts(item)
+    # who said it, where we read it, whose words
+    assert f["Said by"].text() == "DHS Office of Intelligence and Analysis in its own voice"
+    assert f["Said by"].links() == ["/e/dhs-ia"]
+    assert f["Where we read it"].text() == ("in China: Municipal Government Publishing Anti-US, Pro-China Social "
+                                            "Media Content With Limited Reach (government report)")
+    assert f["Where we read it"].links() == ["/s/dhs-2023-spicypanda"]
     assert item.find("q", cls="confidence").text() == "very likely"
+    assert f["Confidence"].text() == "very likely (DHS Office of Intelligence and Analysis’ own words)"
     assert item.find(cls="icd").text() == "very likely"
-    facts = {d.find("dt").text(): d.find("dd").text() for d in item.find("dl", cls="facts").find_all("div")}
-    assert facts["ICD 203 band"] == "very likely (6 of 7)"
-    assert facts["Evidence"] == "organizational link"
-    assert item.find("blockquote").text() == ("is very likely directing a cluster of English-language, "
-                                              "coordinated inauthentic Twitter accounts")
-    assert item.find("figcaption").text() == "— p. 1, key judgment"
+    assert f["ICD 203 band"].text() == "very likely (6 of 7)"
+    assert f["Evidence stated"].text() == "organizational link"
+    assert item.find("blockquote").text() == (
+        "A People’s Republic of China (PRC) municipal government-controlled media outlet is very likely "
+        "directing a cluster of English-language, coordinated inauthentic Twitter accounts")
+    assert item.find("figcaption").text() == "— paragraph after the Scope Note"
     corroboration = c.find(cls="corroboration")
-    assert corroboration.find(cls="independent").text() == "1 independent source"
-    assert corroboration.find(cls="primaries").links() == ["/s/dhs-2023-spicypanda"]
+    assert corroboration.find(cls="independent").text() == "1 independent origin"
+    assert corroboration.find(cls="origins").links() == ["/e/dhs-ia"]
+    assert not corroboration.find_all(cls="relays")
+    assert corroboration.find(cls="contesting").text() == "No recorded dispute."
 
 
-def test_contested_card_shows_disputing_and_denying_sources(site):
+def test_a_relayed_assertion_names_its_party_speaker_and_carriers(site):
+    """Stubbs of Graphika, as reported by The Record, as cited by the encyclopedia."""
+    c = card(get(site, "/e/spamouflage"), "spamouflage--attributedTo--mps-912-group")
+    items = stance_items(c, "supports")
+    (stubbs,) = [i for i in items if "Jack Stubbs" in facts(i)["Said by"].text()]
+    f = facts(stubbs)
+    assert f["Said by"].text() == "Graphika (Jack Stubbs)"
+    assert f["Said by"].links() == ["/e/graphika", "/e/jack-stubbs"]
+    assert f["Where we read it"].text() == ("as reported in The Record (2023-08-29), "
+                                            "as carried by Spamouflage (encyclopedia article)")
+    assert f["Where we read it"].links() == ["/s/therecord-2023-08-29", "/s/wikipedia-spamouflage-2024"]
+    # the words are the encyclopedia's paraphrase, not Graphika's
+    assert f["Confidence"].text() == "limited confidence (paraphrase by Wikipedia (English), not Graphika’s words)"
+    assert stubbs.find("time").text() == "2023-08"
+    # Wired, in its own article, cited by the encyclopedia
+    (wired,) = [i for i in items if facts(i)["Said by"].text() == "Wired"]
+    assert facts(wired)["Where we read it"].text() == (
+        "in Wired’s own news article (2024-04-29), as carried by Spamouflage (encyclopedia article)")
+    assert facts(wired)["Confidence"].text() == "none given"
+    k = c.find(cls="corroboration")
+    assert k.find(cls="independent").text() == "2 independent origins"
+    assert k.find(cls="origins").links() == ["/e/graphika", "/e/wired"]
+    assert k.find(cls="relays").links() == ["/s/therecord-2023-08-29", "/s/wikipedia-spamouflage-2024"]
+    assert k.find(cls="contesting").text() == "No recorded dispute."
+
+
+def test_contested_card_shows_disputing_and_denying_parties(site):
     c = card(get(site, "/e/spamouflage"), "spamouflage--attributedTo--prc-government")
     assert "claim-card--contested" in c.classes
     disputes, denies = stance_items(c, "disputes"), stance_items(c, "denies")
-    assert [d.find("a").attrs["href"] for d in disputes] == ["/s/graphika-2019-09-cross-platform-spam"]
-    assert [d.find("a").attrs["href"] for d in denies] == ["/s/liu-pengyu-2023-statement"]
+    # Graphika's 2019 report disputes it, as the encyclopedia carries it
+    assert [d.find("a").attrs["href"] for d in disputes] == ["/s/wikipedia-spamouflage-2024"]
+    assert facts(disputes[0])["Said by"].text() == "Graphika"
+    assert facts(disputes[0])["Where we read it"].text() == (
+        "in Graphika’s own research report (2019-09), as carried by Spamouflage (encyclopedia article)")
+    assert facts(disputes[0])["Where we read it"].links()[0] == "/s/graphika-2019-09-cross-platform-spam"
+    # the embassy denies it through its spokesperson, as CNN reported; read in two documents
+    assert [d.find("a").attrs["href"] for d in denies] == ["/s/outlet-2023-cnn-investigation-summary",
+                                                           "/s/wikipedia-spamouflage-2024"]
+    for d in denies:
+        assert facts(d)["Said by"].text() == "Embassy of the People's Republic of China in Washington (Liu Pengyu)"
+        assert facts(d)["Where we read it"].links()[:2] == ["/s/liu-pengyu-2023-statement", "/s/cnn-2023-11-13"]
     assert "no factual evidence" in denies[0].find("blockquote").text()
-    assert {i.find("a").attrs["href"] for i in stance_items(c, "inconclusive")} == {
-        "/s/wapo-2020-08-12", "/s/dhs-2023-spicypanda"}
-    assert len(stance_items(c, "supports")) == 5
-    text = c.find(cls="corroboration").text()
-    assert "5 sources support this" in text and "2 sources dispute or deny it" in text
-    # the primary sources are named, not just counted
-    assert len(c.find(cls="primaries").find_all("a")) == 8
+    (unsure,) = stance_items(c, "inconclusive")
+    assert facts(unsure)["Said by"].text() == "Graphika"
+    assert facts(unsure)["Where we read it"].text().startswith("as reported in The Washington Post (2020-08-12)")
+    assert len(stance_items(c, "supports")) == 17
+    k = c.find(cls="corroboration")
+    assert k.find(cls="independent").text() == "12 independent origins"
+    # the origins are named, not just counted: 12 parties in 17 supporting assertions
+    assert set(k.find(cls="origins").links()) == {
+        "/e/cbs-news", "/e/cnn", "/e/global-affairs-canada", "/e/isd", "/e/liu-xin", "/e/meta", "/e/nyt",
+        "/e/rolling-stone", "/e/the-guardian", "/e/twitter-company", "/e/unnamed-researchers-rolling-stone",
+        "/e/voa"}
+    assert "17 supporting assertions in all" in k.text()
+    assert set(k.find(cls="relays").links()) == {
+        "/s/axios-2022-06-03", "/s/cbc-2023-10-23", "/s/cnn-2023-11-13", "/s/ctv-2023-11-01",
+        "/s/outlet-2023-cnn-investigation-summary", "/s/rollingstone-2023-08-chinese-intel-officers",
+        "/s/wikipedia-spamouflage-2024", "/s/wired-2024-04-29"}
+    assert k.find(cls="contesting").text() == (
+        "Disputed by Graphika (2019-09); denied by Embassy of the People's Republic of China in Washington (2023).")
+    assert k.find(cls="contesting").links() == ["/e/graphika", "/e/prc-embassy-washington"]
+    assert k.find(cls="inconclusive").links() == ["/e/graphika"]
+
+
+def test_every_assertion_on_a_page_says_who_where_and_whose_words(site):
+    page = get(site, "/e/spamouflage")
+    items = page.find_all("li", cls="assertion")
+    assert len(items) > 100
+    for item in items:
+        f = facts(item)
+        assert f["Said by"].text() and f["Said by"].links()[0].startswith("/e/")
+        where = f["Where we read it"]
+        assert where.links()[-1] == item.find("p", cls="assertion__head").find("a").attrs["href"]
+        words = item.find_all("q", cls="confidence")
+        if words:
+            assert f["Confidence"].find(cls="whose").text().endswith("words)")
 
 
 def test_techniques_show_disarm_ids_and_names(site):
@@ -170,7 +257,7 @@ def test_techniques_show_disarm_ids_and_names(site):
     section = page.find("h2", id="techniques").parent
     techniques = {t.find("code").text(): t.text() for t in section.find_all(cls="technique")}
     assert techniques["T0049.004"] == "T0049.004 Utilise Spamoflauge"
-    assert len(techniques) == 19
+    assert len(techniques) == 24  # the DISARM ids of Spamouflage's usesTechnique assertions in data/
 
 
 def test_timeline_is_ordered_and_stances_are_words(site):
@@ -193,22 +280,31 @@ def test_entity_svg_draws_the_chains(site):
     svg = page.find("svg", cls="chain-svg")
     assert svg.attrs["role"] == "img"
     assert page.find("title", id="chain-title").text() == "Attribution chains from SPICYPANDA"
-    assert "SPICYPANDA is attributed to (1 source) Chongqing" in page.find("desc", id="chain-desc").text()
+    assert ("SPICYPANDA is attributed to (1 independent origin) Chongqing International Communications Center."
+            in page.find("desc", id="chain-desc").text())
     nodes = [g.attrs["data-entity"] for g in svg.find_all("g", cls="node")]
-    assert nodes[:3] == ["spicypanda", "cicc", "chongqing-municipal-government"]
+    # DHS names no government above CICC: the chain ends there
+    assert nodes[:3] == ["spicypanda", "cicc", "spamouflage"]
+    assert "chongqing-municipal-government" not in nodes
     assert {"spamouflage", "mps", "mps-912-group", "prc-government", "prc-law-enforcement"} <= set(nodes)
     hops = {g.attrs["data-claim"]: g for g in svg.find_all("g", cls="hop")}
     first = hops["spicypanda--attributedTo--cicc"]
-    assert first.find("text").text() == "is attributed to — 1 source: US DHS 2023"
+    assert first.find("text").text() == "is attributed to — 1 independent origin: DHS Office of Intelligence and Analysis 2023"
     assert "hop--supported" in first.classes and "stroke-dasharray" not in first.find("path").attrs
     contested = hops["spamouflage--attributedTo--prc-government"]
     assert "hop--contested" in contested.classes and contested.find("path").attrs["stroke-dasharray"]
     labels = [t.text() for t in contested.find_all("text")]
-    assert labels[0].startswith("is attributed to — 5 sources: Rolling Stone 2023")
-    assert labels[1].startswith("CONTESTED — disputed by Graphika 2019; denied by")
+    # the parties, earliest first, not the documents they are read in
+    assert labels[0] == ("is attributed to — 12 independent origins: CNN 2023, Meta Platforms 2023, "
+                         "Researchers not named by Rolling Stone 2023, Rolling Stone 2023 +8 more")
+    assert labels[1] == ("CONTESTED — disputed by Graphika 2019; denied by Embassy of the People's Republic "
+                         "of China in Washington 2023")
+    assert labels[2] == "inconclusive: Graphika 2020"
+    assert "Jack Stubbs" not in contested.find("title").text() and "Liu Pengyu" in contested.find("title").text()
     # and the chains in words, with links
     words = page.find("ol", cls="chain-list").find_all("li")
-    assert len(words) == 6 and "/c/spicypanda--attributedTo--cicc" in words[0].links()
+    assert len(words) == 8 and "/c/spicypanda--attributedTo--cicc" in words[0].links()
+    assert "(1 independent origin)" in words[0].text()
 
 
 def test_as_of_redraws_what_was_known_then(site):
@@ -224,7 +320,9 @@ def test_as_of_redraws_what_was_known_then(site):
     early = hops["spamouflage--attributedTo--prc-government"]
     assert "hop--unsupported" in early.classes
     assert [t.text() for t in early.find_all("text")] == [
-        "is attributed to — NOT SUPPORTED: no source supports this", "CONTESTED — disputed by Graphika 2019"]
+        "is attributed to — NOT SUPPORTED: no party supports this", "CONTESTED — disputed by Graphika 2019"]
+    assert [t.text() for t in hops["spamouflage--attributedTo--amateurs-or-private-firm"].find_all("text")] == [
+        "is attributed to — 1 independent origin: Graphika 2019"]
     assert not any(y in t.text() for t in svg.find_all("text") for y in ("2021", "2022", "2023", "2024"))
     assert page.find("a", href="/e/spamouflage/attribution.svg?as_of=2020-06-01")
 
@@ -260,16 +358,27 @@ def test_source_page_metadata_and_claims_by_stance(site):
     assert page.find("h1").text().startswith("China: Municipal Government Publishing")
     meta = {d.find("dt").text(): d.find("dd").text() for d in page.find(id="source-metadata").find_all("div")}
     assert meta["Kind"] == "government report"
+    assert meta["Publisher"] == "DHS Office of Intelligence and Analysis"
     assert meta["SHA-256"] == "f6c33e36724096457ef3f000f458f5b50278da1c421dbed5b85d0567944a345e"
     assert meta["File size"] == "1,288,068 bytes"
     assert meta["Pages"] == "7"
     assert meta["Handling marking"] == "U//FOUO"
     assert meta["Date"] == "2023-04-27"
-    supports = page.find("section", cls="stance--supports")
-    assert "/c/spicypanda--attributedTo--cicc" in supports.links()
-    inconclusive = page.find("section", cls="stance--inconclusive")
-    assert "/c/spamouflage--attributedTo--prc-government" in inconclusive.links()
-    assert "counts as a primary source" in page.find("h2", id="derives-from").parent.text()
+    # DHS's 37 assertions all support; none disputes, denies or cannot tell
+    assert page.find("h2", id="source-claims").text() == "Claims read in it (37)"
+    sections = page.find("h2", id="source-claims").parent.find_all("section", cls="stance")
+    assert [s.attrs["class"] for s in sections] == ["stance stance--supports"]
+    assert "/c/spicypanda--attributedTo--cicc" in sections[0].links()
+    assert len(sections[0].find_all("li", cls="assertion")) == 37
+    assert "relays or cites no document" in page.find("h2", id="derives-from").parent.text()
+    # the encyclopedia: every stance, each assertion with the party it carries
+    wiki = get(site, "/s/wikipedia-spamouflage-2024")
+    sections = {s.attrs["class"].split("--")[1]: s for s in wiki.find_all("section", cls="stance")}
+    assert {k: len(v.find_all("li", cls="assertion")) for k, v in sections.items()} == {
+        "supports": 192, "disputes": 2, "denies": 1, "inconclusive": 3}
+    assert "/c/spamouflage--attributedTo--prc-government" in sections["inconclusive"].links()
+    (denial,) = sections["denies"].find_all("li", cls="assertion")
+    assert facts(denial)["Said by"].text() == "Embassy of the People's Republic of China in Washington (Liu Pengyu)"
 
 
 def test_source_page_derivation_both_ways(site):
@@ -296,8 +405,9 @@ def test_claim_page_card_and_cite_block(site):
     (ref,) = cite.find("ol", cls="references").find_all("li")
     assert ref.find("cite").text().startswith("China: Municipal Government Publishing")
     assert ref.find("time").text() == "2023-04-27"
-    assert ref.text().startswith("US Department of Homeland Security")
+    assert ref.text().startswith("DHS Office of Intelligence and Analysis (2023-04-27).")
     assert "No public URL recorded" in ref.text()
+    assert ref.find(cls="role").text() == "[supports: said by DHS Office of Intelligence and Analysis]"
     text = cite.find("pre", id="citation-text").text()
     assert "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc" in text
     assert page.find("link", rel="canonical").attrs["href"] == "https://w3id.org/iokg/id/claim/spicypanda--attributedTo--cicc"
@@ -310,8 +420,13 @@ def test_claim_references_list_authors_and_primary_sources(site):
     assert "/s/liu-pengyu-2023-statement" in links and "/s/meta-2023-q2-threat-report" in links
     graphika = refs[links.index("/s/graphika-2019-09-cross-platform-spam")]
     assert graphika.text().startswith("Ben Nimmo, C. Shawn Eib")
-    assert "[disputes]" in graphika.text()
-    assert "[primary source]" in refs[links.index("/s/meta-2023-q2-threat-report")].text()
+    # Graphika's own report, where it disputed the attribution; the encyclopedia reports it
+    assert graphika.find(cls="role").text() == "[disputes: said by Graphika]"
+    assert refs[links.index("/s/meta-2023-q2-threat-report")].find(cls="role").text() == (
+        "[supports: said by Meta Platforms]")
+    wiki = refs[links.index("/s/wikipedia-spamouflage-2024")].find(cls="role").text()
+    assert "disputes: reports Graphika" in wiki and "denies: reports Embassy of the People's Republic" in wiki
+    assert "said by" not in wiki  # the encyclopedia says none of it in its own voice
 
 
 def test_reference_text_uses_the_url():

@@ -57,12 +57,17 @@ def test_from_a_search_to_a_citable_claim(page, site):
     assert page.locator("h1").inner_text() == "Spamouflage"
     card = page.locator(f"#claim-{PRC}")
     assert card.locator(".stance--disputes li").count() == 1
-    assert card.locator(".stance--denies li").count() == 1
-    assert "2 sources dispute or deny it" in card.locator(".corroboration").inner_text()
+    assert card.locator(".stance--denies li").count() == 2  # the embassy's denial, read in two documents
+    corroboration = card.locator(".corroboration").inner_text()
+    assert "12 independent origins" in corroboration
+    assert "Disputed by Graphika (2019-09); denied by Embassy of the People's Republic of China" in corroboration
+    denial = card.locator(".stance--denies li").first
+    assert denial.locator(".said-by").inner_text() == "Embassy of the People's Republic of China in Washington (Liu Pengyu)"
     shot(page, "journey-2-entity")
-    card.locator(".stance--denies li a").first.click()
-    page.wait_for_url("**/s/liu-pengyu-2023-statement")
-    assert "Liu Pengyu" in page.locator("h1").inner_text()
+    # the document we read the denial in: the outlet's summary of CNN's investigation
+    denial.locator(".carriers a.carrier").last.click()
+    page.wait_for_url("**/s/outlet-2023-cnn-investigation-summary")
+    assert "CNN investigation" in page.locator("h1").inner_text()
     screenshot(page, "journey-3-source")
     page.locator(f".stance--denies a[href$='/c/{PRC}']").click()
     page.wait_for_url(f"**/c/{PRC}")
@@ -70,6 +75,8 @@ def test_from_a_search_to_a_citable_claim(page, site):
     cite = page.locator("section.cite")
     assert cite.locator("#cite-iri").inner_text() == f"https://w3id.org/iokg/id/claim/{PRC}"
     assert cite.locator(".references li").count() >= 9
+    assert "denied by Embassy of the People's Republic of China in Washington (2023)" in cite.locator(
+        "#citation-text").inner_text()
     screenshot(page, "journey-4-claim")
 
 
@@ -80,12 +87,18 @@ def test_spicypanda_card_shows_dhs_confidence_band_and_excerpt(page, site):
     assert item.count() == 1
     text = item.inner_text()
     assert "China: Municipal Government Publishing Anti-US, Pro-China Social Media Content" in text
-    assert "US Department of Homeland Security" in text
+    assert item.locator(".publisher").inner_text() == "DHS Office of Intelligence and Analysis"
+    assert item.locator(".said-by").inner_text() == "DHS Office of Intelligence and Analysis in its own voice"
+    assert item.locator(".carriers").inner_text().startswith("in China: Municipal Government Publishing")
     assert item.locator("q.confidence").inner_text() == "very likely"
+    assert item.locator(".whose").inner_text() == "(DHS Office of Intelligence and Analysis’ own words)"
     assert "very likely (6 of 7)" in text
-    assert item.locator("blockquote").inner_text().startswith("is very likely directing a cluster")
-    assert item.locator("figcaption").inner_text() == "— p. 1, key judgment"
-    assert card.locator(".independent").inner_text() == "1 independent source"
+    assert item.locator("blockquote").inner_text().startswith(
+        "A People’s Republic of China (PRC) municipal government-controlled media outlet is very likely directing")
+    assert item.locator("figcaption").inner_text() == "— paragraph after the Scope Note"
+    assert card.locator(".independent").inner_text() == "1 independent origin"
+    assert card.locator(".origins").inner_text() == "DHS Office of Intelligence and Analysis"
+    assert card.locator(".contesting").inner_text() == "No recorded dispute."
     card.screenshot(path=str(Path(screenshot(page, "entity-spicypanda")).with_name("card-spicypanda-cicc.png")))
 
 
@@ -97,6 +110,8 @@ def test_chain_picture_and_as_of_redraw(page, site):
     assert nodes[0] == "spamouflage" and {"mps", "mps-912-group", "prc-government"} <= set(nodes)
     assert svg.locator("g.hop--contested").count() == 1
     assert "Rolling Stone 2023" in svg.text_content()
+    # the picture names parties, not the documents they are read in
+    assert "Wikipedia" not in " ".join(svg.locator("text").all_text_contents())
     page.fill("#as_of", "2020-06-01")
     page.click("button:has-text('Redraw')")
     page.wait_for_url("**/e/spamouflage?as_of=2020-06-01*")
@@ -104,7 +119,8 @@ def test_chain_picture_and_as_of_redraw(page, site):
     svg = page.locator("svg.chain-svg")
     hops = svg.locator("g.hop").evaluate_all("gs => gs.map(g => g.dataset.claim)")
     assert sorted(hops) == ["spamouflage--attributedTo--amateurs-or-private-firm", PRC]
-    assert "Rolling Stone" not in svg.text_content() and "Wikipedia" not in svg.text_content()
+    labels = " ".join(svg.locator("text").all_text_contents())
+    assert "Rolling Stone" not in labels and "2023" not in labels
     assert "CONTESTED — disputed by Graphika 2019" in svg.text_content()
     shot(page, "entity-as-of-2020-06-01")
 

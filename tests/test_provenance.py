@@ -50,10 +50,14 @@ def test_entity_claims_grouped_by_stance_with_independent_counts(store):
     assert sources_of(att.assertions.disputes) == ["skeptic-2019-review"]
     assert sources_of(att.assertions.denies) == ["ministry-2023-denial"]
     assert att.assertions.inconclusive == []
-    # the encyclopedia cites the government report: one independent source, not two
-    assert att.corroboration.model_dump() == {
-        "independent_sources": 1, "independent_publishers": 1, "supporting_sources": 2,
-        "contesting_sources": 2, "primary_sources": ["gov-2023-report"]}
+    # the encyclopedia relays the government agency's report: one independent origin, not two
+    k = att.corroboration
+    assert (k.independent_origins, k.supporting_assertions) == (1, 2)
+    assert ids(k.origins) == ["government-agency-d"]
+    assert k.relays == ["wiki-2024-dragon"]
+    assert [(x.party.id, x.stance, x.date) for x in k.contesting] == [
+        ("ministry", "denies", "2023-05"), ("skeptic-institute", "disputes", "2019-12-15")]
+    assert k.inconclusive == []
     gov = att.assertions.supports[0]
     assert gov.likelihood.model_dump() == {"key": "very-likely", "label": "very likely", "rank": 6}
     assert gov.confidence_words == "very likely"
@@ -62,24 +66,45 @@ def test_entity_claims_grouped_by_stance_with_independent_counts(store):
     assert (gov.source.title, gov.source.publisher, gov.source.kind) == (
         "Municipal Center Directs PANDA-A {Accounts}", "Government Agency D", "government-report")
     assert gov.date == "2023-04-27"
+    assert (gov.said_by.id, gov.speaker, gov.via, gov.own_voice, gov.confidence_whose) == (
+        "government-agency-d", None, [], True, "asserter")
     wiki = att.assertions.supports[1]
-    assert wiki.cites == ["gov-2023-report"] and wiki.evidence_kinds == ["relayed"] and wiki.likelihood is None
+    # read in the encyclopedia, said by the agency, carried by its report
+    assert (wiki.said_by.id, wiki.said_by.label) == ("government-agency-d", "Government Agency D")
+    assert wiki.via == ["gov-2023-report"] and wiki.via_publishers == ["government-agency-d"]
+    assert wiki.own_voice is False and wiki.source.publisher_id == "wiki-encyclopedia"
+    assert wiki.evidence_kinds == [] and wiki.likelihood is None and wiki.confidence_whose is None
     denial = att.assertions.denies[0]
     assert (denial.date, denial.date_from, denial.date_to) == ("2023-05", dt.date(2023, 5, 1), dt.date(2023, 5, 31))
     part = claims["panda-a--partOf--dragon"]
     assert sources_of(part.assertions.supports) == ["lab-2019-dragon", "daily-2019-relay", "wiki-2024-dragon"]
-    assert part.corroboration.independent_sources == 1
-    assert part.corroboration.supporting_sources == 3
+    # the lab's report, a newspaper relaying it and the encyclopedia citing it: one origin, two relays
+    assert part.corroboration.independent_origins == 1
+    assert ids(part.corroboration.origins) == ["lab-a"]
+    assert part.corroboration.relays == ["daily-2019-relay", "wiki-2024-dragon"]
+    assert part.corroboration.supporting_assertions == 3
+    assert part.corroboration.contesting == []
     assert part.object.model_dump() == {"id": "dragon", "kind": "entity", "iri": "https://w3id.org/iokg/id/entity/dragon",
                                         "label": "Dragon Network", "type": "campaign"}
 
 
 def test_entity_counts_match_the_corroboration_query(store):
     q = get_query("corroboration")
-    expected = {row["claim"].value: int(row["independentSources"].value) for row in store.select(q.text, q.bind({}))}
+    def words(row, name):
+        return sorted(row[name].value.split()) if name in row else []
+
+    expected = {row["claim"].value: (int(row["independentOrigins"].value), int(row["supportingAssertions"].value),
+                                     words(row, "origins"), words(row, "relays"), words(row, "contesting"),
+                                     words(row, "inconclusive"))
+                for row in store.select(q.text, q.bind({}))}
+    seen = set()
     for eid in ("panda-a", "dragon", "center", "panda-b"):
         for c in provenance.entity(store, eid).claims:
-            assert c.corroboration.independent_sources == expected[c.iri]
+            k = c.corroboration
+            assert (k.independent_origins, k.supporting_assertions, sorted(ids(k.origins)), sorted(k.relays),
+                    sorted(x.party.id for x in k.contesting), sorted(ids(k.inconclusive))) == expected[c.iri]
+            seen.add(c.iri)
+    assert seen == set(expected)
 
 
 @pytest.mark.parametrize("bad", ["x> } ; DROP", "nope", "lab-2019-dragon", "PANDA-A", "", "a" * 400,
@@ -102,8 +127,9 @@ def test_claim_with_value_and_qualifier(store):
 
 def test_claim_original_reporting_counts_its_own_source(store):
     c = provenance.claim(store, "panda-b--overlapsWith--dragon")
-    assert c.assertions.supports[0].original is True
-    assert c.corroboration.primary_sources == ["daily-2019-relay"]
+    a = c.assertions.supports[0]
+    assert (a.own_voice, a.said_by.id, a.via) == (True, "daily-c", [])
+    assert ids(c.corroboration.origins) == ["daily-c"] and c.corroboration.relays == []
 
 
 @pytest.mark.parametrize("bad", ["x> } ; DROP", "panda-a--partOf--nowhere", "dragon"])

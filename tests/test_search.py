@@ -51,10 +51,11 @@ def found(index, q, **kw) -> list[tuple[str, str]]:
     ("Spämouflage", "entity", "spamouflage", "label"),
     ("Ministry of Public Securities", "entity", "mps", "label"),
     ("public security ministry", "entity", "mps", "label"),
-    ("The Record", "publisher", "The Record", "name"),
-    ("Wired", "publisher", "Wired", "name"),
-    ("Axios", "publisher", "Axios", "name"),
-    ("Clemson", "publisher", "Clemson University", "name"),
+    # a publisher is a party of the graph: its entity comes first (and leads to its sources, below)
+    ("The Record", "entity", "the-record", "label"),
+    ("Wired", "entity", "wired", "label"),
+    ("Axios", "entity", "axios", "label"),
+    ("Clemson", "entity", "clemson-university", "label"),
     ("Jack Stubbs", "entity", "jack-stubbs", "label"),
     ("jack stubs", "entity", "jack-stubbs", "label"),
     ("T0049.004", "technique", "T0049.004", "notation"),
@@ -78,16 +79,28 @@ def test_typos_are_forgiven_and_said(data_index, q):
     assert hit.id in {"spamouflage", "spicypanda"}
 
 
-@pytest.mark.parametrize(("q", "sources"), [
-    ("The Record", {"therecord-2023-08-29"}), ("Wired", {"wired-2024-04-29"}),
-    ("Axios", {"axios-2019-09-25", "axios-2022-06-03"}),
-    ("Clemson", {"clemson-2022-places-youll-guo", "clemson-2023-five-year-spam"}),
+@pytest.mark.parametrize(("q", "name", "sources"), [
+    ("The Record", "The Record", {"therecord-2023-08-29"}), ("Wired", "Wired", {"wired-2024-04-29"}),
+    ("Axios", "Axios", {"axios-2019-09-25", "axios-2022-06-03"}),
+    ("Clemson", "Clemson University", {"clemson-2022-places-youll-guo", "clemson-2023-five-year-spam"}),
 ])
-def test_a_publisher_finds_its_sources(data_index, q, sources):
+def test_a_publisher_finds_its_sources(data_index, q, name, sources):
     results = searching.search(data_index, q, kind="source", limit=50)
     by_publisher = {h.id for h in results.results if h.field == "publisher"}
     assert by_publisher == sources
-    assert first(data_index, q).sources == len(sources)
+    # the first hit, the publisher's entity, counts its sources and names the listing of them
+    top = first(data_index, q)
+    assert (top.sources, top.published_as) == (len(sources), name)
+    # the publisher's listing is a hit of its own, after the entity, with the same count and the entity's IRI
+    listing = first(data_index, q, kind="publisher")
+    assert (listing.id, listing.sources, listing.iri) == (name, len(sources), top.iri)
+    kinds = [h.kind for h in searching.search(data_index, q, limit=200).results]
+    assert kinds.index("entity") < kinds.index("publisher")
+
+
+def test_an_entity_that_publishes_nothing_counts_no_sources(data_index):
+    hit = first(data_index, "Jack Stubbs")
+    assert (hit.id, hit.sources, hit.published_as) == ("jack-stubbs", None, None)
 
 
 def test_an_author_finds_the_author_and_their_source(data_index):
@@ -109,7 +122,9 @@ def test_words_match_in_any_order(data_index):
 def test_an_excerpt_finds_its_claim_and_names_the_source(data_index):
     hit = first(data_index, "no factual evidence or legal basis")
     assert (hit.kind, hit.id, hit.field) == ("claim", "spamouflage--attributedTo--prc-government", "excerpt")
-    assert hit.quoted_in.id == "liu-pengyu-2023-statement"
+    # said by the embassy (Liu Pengyu), via his statement and CNN's article: quoted in the summary we read
+    assert hit.quoted_in.id == "outlet-2023-cnn-investigation-summary"
+    assert hit.quoted_in.publisher == "Unidentified outlet (summary of a CNN investigation)"
     assert "no factual evidence" in hit.matched
 
 
@@ -190,8 +205,12 @@ def test_the_index_is_written_inside_the_published_build(data_store):
     assert index.is_file() and (build_dir / ".complete").is_file()
     with sqlite3.connect(index.as_uri() + "?mode=ro", uri=True) as conn:
         kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM things GROUP BY kind"))
-    assert kinds["entity"] == 92 and kinds["source"] == 43 and kinds["technique"] > 300
-    assert kinds["publisher"] > 20 and kinds["author"] > 20 and kinds["claim"] > 100
+    # 236 entity records and 49 source records in data/, published by 32 distinct parties
+    assert kinds["entity"] == 236 and kinds["source"] == 49 and kinds["technique"] > 300
+    assert kinds["publisher"] == 32 and kinds["author"] > 20 and kinds["claim"] > 100
+    with sqlite3.connect(index.as_uri() + "?mode=ro", uri=True) as conn:
+        publishing = conn.execute("SELECT COUNT(*) FROM things WHERE kind = 'entity' AND published_as IS NOT NULL")
+        assert publishing.fetchone()[0] == 32  # every publisher is a party entity
 
 
 def test_a_failed_build_changes_nothing_and_a_new_build_is_picked_up(data_copy, tmp_path):

@@ -157,6 +157,7 @@ def sources(store, kind: str | None = None, publisher: str | None = None, author
 class PublisherItem(BaseModel):
     name: str
     iri: str | None = Field(default=None, description="When the publisher is a party of the graph.")
+    id: str | None = Field(default=None, description="The party's entity id, when it is one.")
     sources: int
     kinds: list[str] = Field(description="Labels of the kinds of its sources.")
     first_year: int | None = None
@@ -169,7 +170,10 @@ def publishers(store) -> list[PublisherItem]:
     for row in _run(store, "publishers"):
         kinds = sorted({_SOURCE_KINDS[_local(k)].label for k in (_text(row, "kinds") or "").split()
                         if _local(k) in _SOURCE_KINDS})
-        out.append(PublisherItem(name=_text(row, "publisher"), iri=_text(row, "party"), sources=_int(row, "sources"),
+        iri = _text(row, "party")
+        entity = vocab.ID + "entity/"
+        out.append(PublisherItem(name=_text(row, "publisher"), iri=iri, sources=_int(row, "sources"),
+                                 id=iri[len(entity):] if iri and iri.startswith(entity) else None,
                                  kinds=kinds, first_year=_int(row, "firstYear"), last_year=_int(row, "lastYear")))
     return out
 

@@ -3,9 +3,10 @@
 The chains (cluster → campaign → actor → the body it sits in) are drawn as a tree read top down:
 the start entity first, each hop one row lower and indented, so every chain reads down one
 branch. An entity reached by two chains appears on both. Each edge is labelled with its predicate
-and its supporting sources (count and short names); a hop some source disputes or denies is drawn
-dashed and labelled "CONTESTED" with who contests it; a hop no source supports is dotted and says
-so. Styling is in presentation attributes (no ``style``), so the picture obeys the pages'
+and its independent origins (how many asserting parties support it, and their short names with the
+year each first said it: "Graphika 2019"); a hop some party disputes or denies is drawn dashed and
+labelled "CONTESTED" with the parties that contest it; a hop no party supports is dotted and says
+so. Parties are named, not the documents we read them in: a relay counts for the party it records. Styling is in presentation attributes (no ``style``), so the picture obeys the pages'
 Content-Security-Policy and also stands alone as an ``.svg`` file.
 
 >>> from iokg.provenance.models import AttributionView, Ref
@@ -19,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from iokg.api.presentation import STANCE_LABELS, entity_type_label, short_source
+from iokg.api.presentation import STANCE_LABELS, entity_type_label, parties_with_years, said_by_text
+from iokg.provenance.corroboration import from_assertions
 from iokg.provenance.models import AttributionView, Hop, Ref
 
 LEFT, TOP = 8, 8
@@ -73,19 +75,24 @@ def edge_kind(hop: Hop) -> str:
 
 
 def _names(assertions) -> str:
-    names = list(dict.fromkeys(short_source(a.source) for a in assertions))
+    """The parties of ``assertions`` in short, earliest first (``Graphika 2019, Meta 2023 +2 more``)."""
+    names = parties_with_years(assertions)
     more = len(names) - MAX_NAMES
     return ", ".join(names[:MAX_NAMES]) + (f" +{more} more" if more > 0 else "")
+
+
+def origins(n: int) -> str:
+    return f"{n} independent origin{'s' if n != 1 else ''}"
 
 
 def edge_lines(hop: Hop) -> list[tuple[str, str]]:
     """The label of a hop, line by line, with each line's colour."""
     g = hop.assertions
-    n = len(g.supports)
+    n = from_assertions(g).independent_origins
     if n:
-        first = f"{hop.predicate.label} — {n} source{'s' if n != 1 else ''}: {_names(g.supports)}"
+        first = f"{hop.predicate.label} — {origins(n)}: {_names(g.supports)}"
     else:
-        first = f"{hop.predicate.label} — NOT SUPPORTED: no source supports this"
+        first = f"{hop.predicate.label} — NOT SUPPORTED: no party supports this"
     lines = [(first, INK if n else MUTED)]
     against = [f"{word} {_names(items)}" for word, items in (("disputed by", g.disputes), ("denied by", g.denies))
                if items]
@@ -114,8 +121,7 @@ def describe(view: AttributionView) -> str:
         words = [view.entity.label or view.entity.id]
         for claim_id in chain.hops:
             hop = hops[claim_id]
-            n = len(hop.assertions.supports)
-            state = f"{n} source{'s' if n != 1 else ''}"
+            state = origins(from_assertions(hop.assertions).independent_origins)
             if hop.contested:
                 state += ", contested"
             words.append(f"{hop.predicate.label} ({state}) {hop.object.label or hop.object.id}")
@@ -170,8 +176,9 @@ def attribution_svg(view: AttributionView, *, standalone: bool = False) -> str |
             previous_y = mid_y
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             tooltip = f"{hop.label}: " + "; ".join(
-                f"{STANCE_LABELS[s].lower()}: " + ", ".join(f"{a.source.title} ({a.source.publisher}, {a.source.date})"
-                                                          for a in getattr(hop.assertions, s))
+                f"{STANCE_LABELS[s].lower()}: " + ", ".join(
+                    f"{said_by_text(a)} in {a.source.title} ({a.source.publisher}, {a.source.date})"
+                    for a in getattr(hop.assertions, s))
                 for s in ("supports", "disputes", "denies", "inconclusive") if getattr(hop.assertions, s))
             out.append(f'<g class="hop hop--{kind}" data-claim="{escape(hop.claim)}" '
                        f'data-from="{escape(node.ref.id)}" data-to="{escape(child.ref.id)}">')

@@ -39,11 +39,12 @@ CLAIM_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
      frozenset({"partOf", "overlapsWith", "subOrganizationOf", "memberOf"})),
     ("platforms", "Platforms", frozenset({"operatesOn"})),
     ("narratives", "Narratives and topics", frozenset({"pushesNarrative", "postsAbout"})),
-    ("targets", "Targets, attacks and calls to protest",
-     frozenset({"targets", "attacks", "harasses", "callsForProtestsAgainst"})),
+    ("characterizations", "Characterizations", frozenset({"characterizedAs"})),
+    ("targets", "Targets, attacks, impersonations and calls to protest",
+     frozenset({"targets", "attacks", "harasses", "impersonates", "callsForProtestsAgainst"})),
     ("techniques", "Techniques (DISARM)", frozenset({"usesTechnique"})),
-    ("events", "Amplifiers, events and legal actions",
-     frozenset({"amplifiedBy", "concerns", "conductedBy", "charges"})),
+    ("events", "Amplification, events and legal actions",
+     frozenset({"amplifies", "amplifiedBy", "concerns", "conductedBy", "charges"})),
     ("figures", "Figures", frozenset({p.key for p in vocab.PREDICATES.values() if p.value == "integer"})),
     ("dates", "Dates", frozenset({p.key for p in vocab.PREDICATES.values() if p.value == "date"})),
 )
@@ -140,6 +141,82 @@ def said_by_text(a: AssertionView) -> str:
     return f"{party} ({a.speaker.label or a.speaker.id})" if a.speaker else party
 
 
+def possessive(name: str) -> str:
+    """``Graphika’s``, ``Meta Platforms’``.
+
+    >>> possessive("Graphika"), possessive("Meta Platforms")
+    ('Graphika’s', 'Meta Platforms’')
+    """
+    return name + ("’" if name.endswith("s") else "’s")
+
+
+def confidence_whose_text(a: AssertionView) -> str | None:
+    """Whose words of confidence these are: ``Graphika’s own words``, or for the document's
+    paraphrase ``paraphrase by Wikipedia (English), not Graphika’s words``; None without words."""
+    if not a.confidence_words:
+        return None
+    party = a.said_by.label or a.said_by.id
+    if a.confidence_whose == "carrier" and not a.own_voice:
+        return f"paraphrase by {a.source.publisher}, not {possessive(party)} words"
+    return f"{possessive(party)} own words"
+
+
+@dataclass
+class Step:
+    """One document on the way from the asserting party to us: ``words`` then ``name`` (linked to
+    the source ``source_id``), then ``detail`` in parentheses; ``title`` is the document's title."""
+
+    words: str
+    source_id: str
+    name: str
+    detail: str | None = None
+    title: str | None = None
+
+
+def where_read(a: AssertionView, sources: dict[str, SourceRef]) -> list[Step]:
+    """Where we read an assertion, from the party to the document in hand: each carrier of ``via``
+    by its publisher ("as reported in The Record"), or, when the party published it, as the party's
+    own document; then the document in hand by its title and kind ("as carried by Spamouflage
+    (encyclopedia article)"; "in …" when the document says it in its own voice). ``sources``
+    names the carriers (ids unknown to it are shown as ids)."""
+    party = a.said_by.label or a.said_by.id
+    steps = []
+    for i, sid in enumerate(a.via):
+        s = sources.get(sid)
+        publisher_id = a.via_publishers[i] if i < len(a.via_publishers) else (s.publisher_id if s else None)
+        if s is None:
+            steps.append(Step("as reported in", sid, sid))
+        elif publisher_id == a.said_by.id:
+            steps.append(Step(f"in {possessive(party)} own", sid, s.kind_label, s.date, s.title))
+        else:
+            steps.append(Step("as reported in", sid, s.publisher, s.date, s.title))
+    doc = a.source
+    words = "as carried by" if a.via else ("in" if a.own_voice else "as reported in")
+    steps.append(Step(words, doc.id, doc.title, doc.kind_label, doc.title))
+    return steps
+
+
+def where_read_text(a: AssertionView, sources: dict[str, SourceRef]) -> str:
+    """`where_read` as one line of plain text: ``as reported in The Record (2023-08-29), as carried
+    by Spamouflage (encyclopedia article)``."""
+    return ", ".join(f"{st.words} {st.name}" + (f" ({st.detail})" if st.detail else "")
+                     for st in where_read(a, sources))
+
+
+def parties_with_years(assertions: list[AssertionView]) -> list[str]:
+    """The asserting parties of ``assertions``, each once, as ``Graphika 2019`` (its name, in full:
+    initials guessed from a party's name would mislead, and the year it first said it), earliest
+    first."""
+    first: dict[str, AssertionView] = {}
+    for a in sorted(assertions, key=lambda a: (a.date_from or dt.date.max, a.said_by.label or a.said_by.id)):
+        first.setdefault(a.said_by.id, a)
+    names = []
+    for a in first.values():
+        name, date = a.said_by.label or a.said_by.id, a.date or a.source.date
+        names.append(f"{name} {date[:4]}" if date else name)
+    return names
+
+
 def evidence_label(key: str) -> str:
     concept = vocab.EVIDENCE_KINDS.get(key)
     return concept.label if concept else key
@@ -190,13 +267,28 @@ def reference_text(s: SourceView) -> str:
 
 def references(c: ClaimView, lookup) -> list[Reference]:
     """The sources of a claim as references, oldest first: every document an assertion on it is read
-    in, then the carriers those name. ``lookup(id)`` gives a source's `SourceView`."""
-    roles: dict[str, list[str]] = {}
-    for a in all_assertions(c):
-        roles.setdefault(a.source.id, []).append(a.stance)
-    for a in all_assertions(c):
-        for ident in a.via:
-            roles.setdefault(ident, []).append(f"carries {a.said_by.label or a.said_by.id}")
-    refs = [Reference(lookup(ident), "; ".join(dict.fromkeys(r))) for ident, r in roles.items()]
+    in, and the carriers those name. Each says, by stance, whose word it holds: ``said by Graphika``
+    (the party's own document, or the document in hand in its own voice) or ``reports Graphika``
+    (a document relaying the party): ``disputes: said by Graphika``. ``lookup(id)`` gives a
+    source's `SourceView`."""
+    roles: dict[str, dict[str, list[str]]] = {}
+
+    def note(ident: str, stance: str, publisher_id: str | None, a: AssertionView) -> None:
+        party = a.said_by.label or a.said_by.id
+        phrase = f"said by {party}" if publisher_id == a.said_by.id else f"reports {party}"
+        phrases = roles.setdefault(ident, {}).setdefault(stance, [])
+        if phrase not in phrases:
+            phrases.append(phrase)
+
+    views = all_assertions(c)
+    for a in views:
+        note(a.source.id, a.stance, a.source.publisher_id, a)
+    for a in views:
+        for i, ident in enumerate(a.via):
+            note(ident, a.stance, a.via_publishers[i] if i < len(a.via_publishers) else None, a)
+    order = {stance: i for i, (stance, _) in enumerate(STANCES)}
+    refs = [Reference(lookup(ident), "; ".join(f"{stance}: {', '.join(phrases)}" for stance, phrases in
+                                              sorted(by_stance.items(), key=lambda kv: order[kv[0]])))
+            for ident, by_stance in roles.items()]
     refs.sort(key=lambda ref: (ref.source.date_from or dt.date.min, ref.source.date, ref.source.id))
     return refs

@@ -24,6 +24,7 @@ from starlette.routing import NoMatchFound
 
 from iokg.api import presentation
 from iokg.api.links import path_for, thing_path
+from iokg.provenance import corroboration
 from iokg.store import build_id
 
 #: The site navigation: (label, route name). ``/docs`` is FastAPI's OpenAPI page.
@@ -80,6 +81,10 @@ environment.globals.update(
     type_label=presentation.entity_type_label,
     technique_parts=presentation.technique_parts,
     all_assertions=presentation.all_assertions,
+    where_read=presentation.where_read,
+    said_by_text=presentation.said_by_text,
+    confidence_whose_text=presentation.confidence_whose_text,
+    corroboration_of=corroboration.from_assertions,
 )
 templates = Jinja2Templates(env=environment)
 

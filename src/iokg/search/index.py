@@ -10,7 +10,9 @@ indexed in memory from the same query, once per build.
 Tables:
 
 - ``things``: what a hit points at (an entity, source, technique, tactic, publisher, author, or a
-  claim found by an excerpt), with its id, IRI, label and type;
+  claim found by an excerpt), with its id, IRI, label and type; for a publisher or author, and for
+  an entity that publishes sources (a publisher that is a party of the graph), how many sources,
+  and for that entity the publisher name its sources are listed by (``published_as``);
 - ``fields``: one row per searchable text of a thing (``field`` says which: label, alias, title,
   publisher, author, notation, name, excerpt), with its words' stems and compact form
   (`iokg.search.text`), and for an excerpt the source it is quoted from;
@@ -38,7 +40,7 @@ from iokg.store import resolve_store
 #: The index's file name inside a build directory.
 FILENAME = "search.sqlite"
 #: Bumped when the tables change; an index of another version is rebuilt in memory instead.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 #: Fields of names (compared whole, typos allowed on the whole name) and how they group in ranking:
 #: 0 names, 1 titles, 2 a source's publisher or author, 3 excerpts.
@@ -53,7 +55,7 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE things (
   id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ident TEXT NOT NULL, iri TEXT, label TEXT NOT NULL,
-  type TEXT, date TEXT, publisher TEXT, sources INTEGER, UNIQUE (kind, ident));
+  type TEXT, date TEXT, publisher TEXT, sources INTEGER, published_as TEXT, UNIQUE (kind, ident));
 CREATE TABLE fields (
   id INTEGER PRIMARY KEY, thing INTEGER NOT NULL REFERENCES things(id), field TEXT NOT NULL,
   grp INTEGER NOT NULL, text TEXT NOT NULL, stems TEXT NOT NULL, compact TEXT NOT NULL,
@@ -78,6 +80,7 @@ class _Thing:
     date: str | None = None
     publisher: str | None = None
     sources: set[str] = field(default_factory=set)
+    published_as: str | None = None  # an entity that publishes: the publisher name of its sources
 
 
 def _local(iri: str | None) -> str:
@@ -97,7 +100,9 @@ def collect(rows: Iterable[dict]) -> tuple[dict[tuple[str, str], _Thing], list[t
     """Things and their fields from the rows of the ``searchable`` query (values as terms or text).
 
     Publishers and authors become things of their own (kind ``publisher``, ``author``), one per
-    name, counting their sources; a source also keeps them as fields of its own."""
+    name, counting their sources; a source also keeps them as fields of its own. A publisher that
+    is a party of the graph (its IRI an entity's) gives that entity its count of sources and the
+    name they are listed by, so the entity's hit leads to them too."""
     things: dict[tuple[str, str], _Thing] = {}
     fields: list[tuple] = []
     seen: set[tuple] = set()
@@ -137,6 +142,12 @@ def collect(rows: Iterable[dict]) -> tuple[dict[tuple[str, str], _Thing], list[t
             continue
         seen.add(mark)
         fields.append((key, fld, text, source))
+    entities = {t.iri: t for t in things.values() if t.kind == "entity" and t.iri}
+    for t in things.values():
+        party = entities.get(t.iri) if t.kind == "publisher" else None
+        if party is not None:
+            party.sources |= t.sources
+            party.published_as = party.published_as or t.ident
     return things, fields
 
 
@@ -164,9 +175,10 @@ def _fill(conn: sqlite3.Connection, rows: Iterable[dict]) -> int:
     ids: dict[tuple[str, str], int] = {}
     for i, (key, t) in enumerate(sorted(things.items()), 1):
         ids[key] = i
-        conn.execute("INSERT INTO things VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        counted = t.kind in ("publisher", "author") or t.published_as is not None
+        conn.execute("INSERT INTO things VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (i, t.kind, t.ident, t.iri, t.label, t.type, t.date, t.publisher,
-                      len(t.sources) if t.kind in ("publisher", "author") else None))
+                      len(t.sources) if counted else None, t.published_as))
     terms: dict[tuple[str, str], int] = {}
 
     def term(kind: str, text: str) -> None:

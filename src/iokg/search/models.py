@@ -46,7 +46,13 @@ class SearchHit(BaseModel):
                          "typos).")
     date: str | None = Field(default=None, description="A source's date (YYYY, YYYY-MM or YYYY-MM-DD).")
     publisher: str | None = Field(default=None, description="A source's publisher.")
-    sources: int | None = Field(default=None, description="A publisher's or author's number of sources.")
+    sources: int | None = Field(default=None, description="A publisher's or author's number of sources; for "
+                                "an entity that publishes sources (a publisher that is a party), how many it "
+                                "published.")
+    published_as: str | None = Field(default=None, description="For an entity that publishes sources: the "
+                                     "publisher name its sources are listed by (`/sources?publisher=`).")
+    sources_url: str | None = Field(default=None, description="The address of the list of its sources: a "
+                                    "publisher's, an author's, or an entity's that publishes sources.")
     quoted_in: QuotedIn | None = Field(default=None, description="For an excerpt: the source it is from.")
 
 

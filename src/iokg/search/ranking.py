@@ -184,9 +184,9 @@ def ranked(conn: sqlite3.Connection, q: str) -> list[SearchHit]:
         rows = conn.execute(
             "SELECT f.id, f.thing, f.field, f.grp, f.text, f.source_id, f.source_title, "
             "f.source_publisher, f.source_date, t.kind, t.ident, t.iri, t.label, t.type, t.date, t.publisher, "
-            f"t.sources FROM fields f JOIN things t ON t.id = f.thing WHERE f.id IN ({marks})", chunk)
+            f"t.sources, t.published_as FROM fields f JOIN things t ON t.id = f.thing WHERE f.id IN ({marks})", chunk)
         for (fid, thing, fld, grp, text, sid, stitle, spub, sdate,
-             kind, ident, iri, label, type_, date, publisher, sources) in rows:
+             kind, ident, iri, label, type_, date, publisher, sources, published_as) in rows:
             norm = normal(text)
             how = classify(n, norm, typos)
             if how is None:
@@ -200,6 +200,7 @@ def ranked(conn: sqlite3.Connection, q: str) -> list[SearchHit]:
                 continue
             hit = SearchHit(kind=kind, id=ident, iri=iri, label=label, type=type_, field=fld, matched=text,
                             exact=match == "exact", match=match, date=date, publisher=publisher, sources=sources,
+                            published_as=published_as,
                             quoted_in=QuotedIn(id=sid, title=stitle, publisher=spub, date=sdate) if sid else None)
             best[thing] = Ranked(key, hit)
     return [r.hit for r in sorted(best.values(), key=lambda r: r.key)]

@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from iokg import dates, provenance, vocab
+from iokg import browse, dates, provenance, vocab
 from iokg import search as searching
 from iokg.api import presentation
 from iokg.api.attribution_svg import attribution_svg, empty_svg
@@ -33,6 +33,8 @@ from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.models import AttributionView, SourceRef
 from iokg.store import build_id
 
+#: Entity types that can publish sources (a source's publisher is one of these).
+PARTY_TYPES = {"organization", "state-entity", "person"}
 #: Hits shown per kind on the grouped results page, and per page when one kind is asked for.
 GROUP_HITS = 8
 PAGE_HITS = 25
@@ -114,6 +116,10 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
         return _not_found(request, e, "entity")
     as_of = request.query_params.get("as_of", "").strip()
     chains, when, as_of_error = _attribution(store, id, as_of)
+    published = []
+    if view.type in PARTY_TYPES:  # a party may publish sources: list them, with the link to the listing
+        listing = browse.sources(store, publisher=view.label, limit=browse.MAX_LIMIT)
+        published = [s for s in listing.sources if s.publisher_iri == view.iri]
     show_chains = bool(chains.hops) or view.type in vocab.OPERATIONS or as_of != ""
     context = {
         "entity": view,
@@ -130,6 +136,7 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
         "as_of_forms": dates.FORMS,
         "as_of_pattern": dates.HTML_PATTERN,
         "sources": _source_names(store),
+        "published": published,
     }
     return render(request, "entity.html", context, status_code=400 if as_of_error else 200)
 
@@ -194,7 +201,7 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
 def claim_in_words(claim) -> str:
     """Who backs a claim and who contests it, in one plain sentence: origins named, then contesters."""
     g, c = claim.assertions, claim.corroboration
-    names = ", ".join(p.label or p.id for p in c.origins)
+    names = ", ".join(p.label or p.id for p in sorted(c.origins, key=lambda p: (p.label or p.id).casefold()))
     if c.origins:
         parts = [f"{c.independent_origins} independent origin{'' if c.independent_origins == 1 else 's'} ({names})"]
         if c.supporting_assertions > c.independent_origins:
@@ -204,8 +211,8 @@ def claim_in_words(claim) -> str:
     for x in c.contesting:
         parts.append(f"{'disputed' if x.stance == 'disputes' else 'denied'} by {x.party.label or x.party.id}"
                      + (f" ({x.date})" if x.date else ""))
-    if g.inconclusive:
-        parts.append(f"{len(g.inconclusive)} cannot tell")
+    if c.inconclusive:
+        parts.append(f"{', '.join(p.label or p.id for p in c.inconclusive)} could not tell")
     if not c.contesting:
         parts.append("no recorded dispute or denial")
     return "; ".join(parts) + "."

@@ -69,12 +69,17 @@ class QueryRows(BaseModel):
 
 
 def search_results(request: Request, q: str, kind: str | None, limit: int, offset: int) -> searching.SearchResults:
-    """A page of search results, each hit with the citable ``url`` of its page."""
+    """A page of search results, each hit with the citable ``url`` of its page and, for a publisher,
+    an author or an entity that publishes sources, the ``sources_url`` of the list of its sources."""
     results = searching.search(request.app.state.search, q, kind, limit, offset)
     links = links_of(request)
     for hit in results.results:
-        hit.url = links.cite_url(hit.iri if hit.kind not in ("publisher", "author") else None,
-                                 thing_path(request, hit.kind, hit.id))
+        listed = hit.kind in ("publisher", "author")
+        hit.url = links.cite_url(hit.iri if not listed else None, thing_path(request, hit.kind, hit.id))
+        if listed:
+            hit.sources_url = hit.url
+        elif hit.published_as:
+            hit.sources_url = links.page_url(thing_path(request, "publisher", hit.published_as))
     return results
 
 
