@@ -80,6 +80,8 @@ def release_problems(corpus, releases) -> list[str]:
         if s.id in releases and s.release.caveat and \
                 normalise_text(s.release.caveat) not in normalise_text(releases[s.id]["source-note"]):
             problems.append(f"{loc.file}:{loc.line}: caveat of {s.id} is not quoted in its SOURCE.md")
+        if s.id in releases and s.release.credit and s.release.credit not in releases[s.id]["source-note"]:
+            problems.append(f"{loc.file}:{loc.line}: credit line of {s.id} is not the one its SOURCE.md gives")
     return problems
 
 

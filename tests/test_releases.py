@@ -143,7 +143,7 @@ def test_every_listed_row_is_an_indicator_kept_exactly_as_released(data_store):
         SELECT ?value ?defanged ?kind ?step ?net ?procedure WHERE {
           ?i a iokg:Indicator ; iokg:indicatorValue ?value ; iokg:defanged ?defanged ; iokg:indicatorKind ?kind ;
              iokg:killChainStep ?s ; iokg:indicatorOf ?net ; iokg:releasedIn ?d .
-          ?s skos:notation ?step ; skos:prefLabel ?procedure .
+          ?s skos:notation ?step ; iokg:killChainProcedure ?procedure .
         }""", d=ox.NamedNode(vocab.source_iri(DATASET)))
     assert len(counts) == 4 and len(rows) == len(released) - 4 == 524
     assert sorted(r["value"] for r in rows) == sorted(v for v in released if v not in counts)

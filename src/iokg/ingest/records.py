@@ -169,6 +169,8 @@ class Release(Record):
     network: Id = Field(description="The campaign or cluster (an entity id) the indicators are of.")
     caveat: str | None = Field(default=None, max_length=MAX_EXCERPT_CHARS,
                                description="The publisher's own caveat, verbatim.")
+    credit: str | None = Field(default=None, description="How to credit the release, exactly as its "
+                               "provenance note asks.")
     files: list[ReleaseFile] = Field(min_length=1)
 
 

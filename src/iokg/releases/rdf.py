@@ -2,10 +2,10 @@
 
 - the dataset source gets ``iokg:releaseRepository``, ``iokg:releaseCommit``, ``iokg:licenceName``,
   ``iokg:accompanies`` (the report), ``iokg:documentsTakedown`` (the takedown),
-  ``iokg:caveat`` (the publisher's words), ``iokg:indicatorCount`` and one ``iokg:ReleaseFile``
+  ``iokg:caveat`` (the publisher's words), ``iokg:creditLine``, ``iokg:indicatorCount`` and one ``iokg:ReleaseFile``
   per file (``iokg:path``, ``iokg:fileSha256``, ``iokg:fileRole``, ``iokg:releasedAs``);
 - each kill-chain step is an ``iokg:KillChainStep`` (``skos:notation`` ``0.9.4``,
-  ``skos:prefLabel`` the procedure, ``iokg:killChainTechnique``, ``iokg:killChainTactic``);
+  ``iokg:killChainProcedure``, ``iokg:killChainTechnique``, ``iokg:killChainTactic``);
 - each indicator ``<…/indicator/{dataset}/{line}>`` is an ``iokg:Indicator``: ``iokg:indicatorValue``
   exactly as released, ``iokg:defanged``, ``iokg:indicatorKind`` (``link`` or ``text``),
   ``iokg:killChainStep``, ``iokg:indicatorOf`` (the network), ``iokg:releasedIn`` (the dataset),
@@ -28,7 +28,6 @@ from iokg.releases.reading import ReadRelease
 
 DATA = ox.NamedNode(vocab.GRAPH_DATA)
 RDF_TYPE = ox.NamedNode(vocab.PREFIXES["rdf"] + "type")
-RDFS_LABEL = ox.NamedNode(vocab.PREFIXES["rdfs"] + "label")
 SKOS = vocab.PREFIXES["skos"]
 XSD = vocab.PREFIXES["xsd"]
 
@@ -74,6 +73,8 @@ def release_quads(read: list[ReadRelease], sources: dict) -> list[ox.Quad]:
         add(node, _t("documentsTakedown"), ox.NamedNode(vocab.entity_iri(rel.documents)))
         if rel.caveat:
             add(node, _t("caveat"), ox.Literal(rel.caveat))
+        if rel.credit:
+            add(node, _t("creditLine"), ox.Literal(rel.credit))
         add(node, _t("indicatorCount"), _int(len(r.indicators)))
         for i, f in enumerate(rel.files, start=1):
             fnode = ox.NamedNode(f"{node.value}/file/{i}")
@@ -92,8 +93,7 @@ def release_quads(read: list[ReadRelease], sources: dict) -> list[ox.Quad]:
             snode = ox.NamedNode(killchain_iri(step.notation))
             add(snode, RDF_TYPE, _t("KillChainStep"))
             add(snode, ox.NamedNode(SKOS + "notation"), ox.Literal(step.notation))
-            add(snode, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(step.procedure.strip()))
-            add(snode, RDFS_LABEL, ox.Literal(step.procedure.strip()))
+            add(snode, _t("killChainProcedure"), ox.Literal(step.procedure.strip()))
             add(snode, _t("killChainTechnique"), ox.Literal(step.technique.strip()))
             add(snode, _t("killChainTactic"), ox.Literal(step.tactic.strip()))
         for ind in r.indicators:
