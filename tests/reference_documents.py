@@ -1,5 +1,6 @@
 """The reference documents the curated data is read from (../shared/sources beside the checkout),
-as text a reader sees, and the guards that hold the data to them.
+as text a reader sees, and the guards that hold the data to them; a dataset release shipped in
+data/releases/ is its own reference: what is read in it is held to its files.
 
 Each guard returns a list of problems (empty when the data keeps to the documents), so a test can
 seed a violation and see it reported.
@@ -48,11 +49,51 @@ def load_documents(folder: Path = SHARED_SOURCES) -> dict[str, tuple[str, str]]:
     return out
 
 
-def excerpt_problems(corpus, documents) -> list[str]:
-    """Every excerpt occurs verbatim (white space, quotes and case normalised) in the document it is read in."""
+def load_releases(corpus, root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """Dataset id -> the text of each shipped file (by role) and of the folder's SOURCE.md (`source-note`)."""
+    out = {}
+    for loc in corpus.sources:
+        s = loc.record
+        if getattr(s, "kind", None) != "dataset" or s.release is None:
+            continue
+        folder = (root / loc.file).parent
+        texts = {f.role: (folder / f.path).read_text(encoding="utf-8") for f in s.release.files}
+        texts["source-note"] = (folder / "SOURCE.md").read_text(encoding="utf-8")
+        out[s.id] = texts
+    return out
+
+
+def release_problems(corpus, releases) -> list[str]:
+    """An assertion read in a release: its excerpt is a cell of the indicator file, and its figure is
+    written in that excerpt (``7,704`` or ``7704``); a release's caveat is quoted in its SOURCE.md."""
     problems = []
     for loc, doc in corpus.assertions:
+        if doc not in releases:
+            continue
+        a, text = loc.record, releases[doc]["indicators"]
+        if not a.excerpt or a.excerpt not in text:
+            problems.append(f"{loc.file}:{loc.line}: excerpt not found in the release file of {doc}: {a.excerpt!r}")
+        elif isinstance(a.value, int) and not any(f in a.excerpt for f in (f"{a.value:,}", str(a.value))):
+            problems.append(f"{loc.file}:{loc.line}: figure {a.value} is not in the released row {a.excerpt!r}")
+    for loc in corpus.sources:
+        s = loc.record
+        if s.id in releases and s.release.caveat and \
+                normalise_text(s.release.caveat) not in normalise_text(releases[s.id]["source-note"]):
+            problems.append(f"{loc.file}:{loc.line}: caveat of {s.id} is not quoted in its SOURCE.md")
+        if s.id in releases and s.release.credit and s.release.credit not in releases[s.id]["source-note"]:
+            problems.append(f"{loc.file}:{loc.line}: credit line of {s.id} is not the one its SOURCE.md gives")
+    return problems
+
+
+def excerpt_problems(corpus, documents, releases: dict | None = None) -> list[str]:
+    """Every excerpt occurs verbatim (white space, quotes and case normalised) in the document it is read in;
+    one read in a dataset release is checked against the release's file (`release_problems`)."""
+    releases = load_releases(corpus) if releases is None else releases
+    problems = release_problems(corpus, releases)
+    for loc, doc in corpus.assertions:
         a = loc.record
+        if doc in releases:
+            continue
         if doc not in documents:
             problems.append(f"{loc.file}:{loc.line}: assertion read in '{doc}', which is not a reference document")
             continue
@@ -109,7 +150,8 @@ def index_lines(folder: Path = SHARED_SOURCES) -> dict[str, str]:
             for sid, name in DOCUMENTS.items()}
 
 
-def date_problems(corpus, documents, index: dict[str, str] | None = None) -> list[str]:
+def date_problems(corpus, documents, index: dict[str, str] | None = None,
+                  releases: dict | None = None) -> list[str]:
     """Every date is one a document gives, at its precision: a source's date in a reference document that
     is, or derives from, that source (or, for a reference document and what is known only through it, in
     the index's line on that document); an assertion's own date and a date value in the document it is
@@ -120,9 +162,14 @@ def date_problems(corpus, documents, index: dict[str, str] | None = None) -> lis
     def readers(sid: str) -> list[str]:
         return [d for d in documents if d == sid or sid in _ancestors(d, derived)]
 
+    releases = load_releases(corpus) if releases is None else releases
     problems = []
     for loc in corpus.sources:
         s = loc.record
+        if s.id in releases:  # a release's date is one its provenance note gives
+            if normalise_text(s.date) not in normalise_text(releases[s.id]["source-note"]):
+                problems.append(f"{loc.file}:{loc.line}: source {s.id}: date {s.date} is not given by its SOURCE.md")
+            continue
         docs = readers(s.id)
         if docs and not any(date_given(s.date, *documents[d]) or date_given(s.date, index.get(d, ""), "")
                             for d in docs):

@@ -9,11 +9,12 @@ import pytest
 
 from iokg import vocab
 from iokg.ingest.reading import read_folder
+from iokg.releases import read_releases
 from reference_documents import ROOT as _ROOT
 
 DATA = _ROOT / "data"
 from reference_documents import (confidence_problems, date_problems, excerpt_problems,
-                                 load_documents)
+                                 load_documents, load_releases)
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +26,51 @@ def documents():
 def corpus():
     corpus, problems = read_folder(DATA)
     assert problems == []
+    _, problems = read_releases(corpus, DATA)
+    assert problems == []
     return corpus
 
 
-def test_every_excerpt_is_verbatim_in_its_document(corpus, documents):
-    assert excerpt_problems(corpus, documents) == []
+@pytest.fixture(scope="module")
+def releases(corpus):
+    return load_releases(corpus)
+
+
+def test_every_excerpt_is_verbatim_in_its_document(corpus, documents, releases):
+    assert excerpt_problems(corpus, documents, releases) == []
+
+
+def test_the_release_counts_are_read_in_the_release(corpus, releases):
+    read_in = [(loc.record.predicate, loc.record.value) for loc, doc in corpus.assertions if doc in releases]
+    assert sorted(read_in) == sorted([("removedAccountCount", 7704), ("removedPageCount", 954),
+                                      ("removedGroupCount", 15), ("removedInstagramAccountCount", 15)])
+
+
+def test_a_figure_not_in_the_release_is_caught(corpus, documents, releases):
+    seeded = copy.deepcopy(corpus)
+    loc = next(loc for loc, doc in seeded.assertions if doc in releases)
+    loc.record.value = 7705
+    assert any("figure 7705 is not in the released row" in p for p in excerpt_problems(seeded, documents, releases))
+    loc.record.excerpt = "7,705 Facebook accounts"
+    assert any("not found in the release file" in p for p in excerpt_problems(seeded, documents, releases))
+
+
+def test_a_release_date_or_caveat_its_note_does_not_give_is_caught(corpus, documents, releases):
+    seeded = copy.deepcopy(corpus)
+    src = next(loc for loc in seeded.sources if loc.record.id in releases)
+    src.record.date = "2024-02-15"
+    src.record.release.caveat = "would be sufficient to attribute accounts"
+    assert any("date 2024-02-15 is not given by its SOURCE.md" in p
+               for p in date_problems(seeded, documents, releases=releases))
+    assert any("caveat of" in p for p in excerpt_problems(seeded, documents, releases))
 
 
 def test_asserters_own_confidence_words_are_in_the_excerpt(corpus):
     assert confidence_problems(corpus) == []
 
 
-def test_every_date_is_one_a_document_gives(corpus, documents):
-    assert date_problems(corpus, documents) == []
+def test_every_date_is_one_a_document_gives(corpus, documents, releases):
+    assert date_problems(corpus, documents, releases=releases) == []
 
 
 def test_no_bare_link_between_two_entities(data_store):

@@ -1,7 +1,8 @@
 """`iokg validate` and `iokg build`: every check over the curated YAML, then an atomic store swap.
 
-The order is fixed: read and shape-check each file (pydantic), check references across files,
-convert to RDF, run the SHACL shapes. Problems from every stage that could run are reported
+The order is fixed: read and shape-check each file (pydantic), check and read the files of each
+dataset release (`iokg.releases`), check references across files, convert to RDF, run the SHACL
+shapes. Problems from every stage that could run are reported
 together. Only a clean run loads a new store, in a directory of its own, writes its search index
 there (`iokg.search.index`), and only a loaded and flushed store with its index is published
 (`iokg.store.publish`), so the served graph never changes on failure. The build's dumps (TriG,
@@ -29,6 +30,7 @@ from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
 from iokg.ingest.shapes import shacl_problems, to_rdflib
+from iokg.releases import read_releases, release_quads
 from iokg.search.index import FILENAME as SEARCH_INDEX
 from iokg.search.index import build_index
 from iokg.settings import ONTOLOGY_DIR
@@ -51,6 +53,8 @@ class BuildReport:
         parts = [f"{c.get('entities', 0)} entities", f"{c.get('sources', 0)} sources",
                  f"{c.get('claims', 0)} claims", f"{c.get('assertions', 0)} assertions",
                  f"{self.triples} triples"]
+        if c.get("indicators"):
+            parts.insert(4, f"{c['indicators']} indicators")
         return f"{', '.join(parts)} from {self.files} files in {self.seconds:.2f} s"
 
 
@@ -60,10 +64,16 @@ def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     Returns the converted data graph and the number of files read.
     """
     corpus, problems = read_folder(Path(data_dir))
+    read, release_problems = read_releases(corpus, Path(data_dir))
+    problems += release_problems
     problems += check_corpus(corpus)
     # The shapes run over whatever could be read, so one run reports every kind of problem;
     # a shape violation at a record already reported is a consequence of that report, not news.
-    converted = convert(corpus.complete())
+    complete = corpus.complete()
+    converted = convert(complete)
+    converted.quads += release_quads(read, {x.record.id: x.record for x in complete.sources})
+    if indicators := sum(len(r.indicators) for r in read):
+        converted.counts["indicators"] = indicators
     if shacl:
         reported = {(p.file, p.line) for p in problems}
         # graph/supported holds direct triples by design: the shapes (no bare link between two
@@ -125,7 +135,7 @@ def is_stale(data_dir: Path, store_path: Path) -> bool:
     if not marker.exists():
         return False
     built = marker.stat().st_mtime
-    inputs = [p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml")]
+    inputs = [p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv")]
     inputs += [ONTOLOGY_DIR / "iokg.ttl", ONTOLOGY_DIR / "shapes.ttl"]
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 

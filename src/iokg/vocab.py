@@ -255,6 +255,13 @@ PREDICATES: dict[str, Predicate] = {p.key: p for p in [
        {"takedown"}, value="integer", sentence="{subject} removed {amount} accounts"),
     _p("removedPostCount", "removed posts", "How many posts the takedown removed or released.",
        {"takedown"}, value="integer", sentence="{subject} removed {amount} posts"),
+    _p("removedPageCount", "removed Pages", "How many Facebook Pages the takedown removed.",
+       {"takedown"}, value="integer", sentence="{subject} removed {amount} Facebook Pages"),
+    _p("removedGroupCount", "removed Groups", "How many Facebook Groups the takedown removed.",
+       {"takedown"}, value="integer", sentence="{subject} removed {amount} Facebook Groups"),
+    _p("removedInstagramAccountCount", "removed Instagram accounts",
+       "How many Instagram accounts the takedown removed (counted apart from Facebook accounts).",
+       {"takedown"}, value="integer", sentence="{subject} removed {amount} Instagram accounts"),
     _p("chargedCount", "charged people", "How many people the legal action charges.",
        {"legal-action"}, value="integer", sentence="{subject} charges {amount} people"),
 ]}
@@ -287,7 +294,13 @@ SOURCE_KINDS: dict[str, Concept] = {c.key: c for c in [
             "What an official or spokesperson said on the record, as a statement, reply or post."),
     Concept("commentary", "Commentary", "commentary",
             "An analysis or opinion piece, such as a think-tank blog post."),
+    Concept("dataset", "DataRelease", "data release",
+            "Files a platform or research group released (indicators, a takedown archive), shipped in data/releases/ "
+            "and read at build time."),
 ]}
+
+#: What each file of a release is: `indicators` (rows read into the graph), `kill-chain` (the steps they name).
+RELEASE_FILE_ROLES = ("indicators", "kill-chain")
 
 STANCES: dict[str, Concept] = {c.key: c for c in [
     Concept("supports", "Supports", "supports", "The source states or concludes the claim."),

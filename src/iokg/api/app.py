@@ -25,7 +25,7 @@ from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
 from iokg.api.links import Links
 from iokg.api.routers import (browse_pages, dataset_pages, datasets, dumps, health, lookup_pages, lookups,
-                              pages, sparql)
+                              pages, release_pages, releases, sparql)
 from iokg.datasets.catalog import DatasetStore
 from iokg.queries import load_queries
 from iokg.search import SearchIndex
@@ -84,6 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(dataset_pages.router)
     app.include_router(browse_pages.router)
+    app.include_router(releases.router)
+    app.include_router(release_pages.router)
     app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 

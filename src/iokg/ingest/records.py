@@ -133,6 +133,47 @@ class Entity(Record):
         return v
 
 
+class ReleaseFile(Record):
+    """One file of a dataset release, shipped beside the record and checked against its SHA-256."""
+
+    path: str = Field(min_length=1, description="The shipped copy, relative to the folder of the YAML file.")
+    sha256: str = Field(description="Of the shipped file; the build refuses a file that does not match.")
+    role: Annotated[str, _choice(dict.fromkeys(vocab.RELEASE_FILE_ROLES), "file role")]
+    released_as: str | None = Field(default=None, description="Its path in the release, exactly as given.")
+    last_changed_commit: str | None = None
+    last_changed: PartialDate | None = None
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha256(cls, v: str) -> str:
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", v):
+            raise ValueError("sha256 must be 64 hexadecimal digits")
+        return v.lower()
+
+    @field_validator("path")
+    @classmethod
+    def _inside(cls, v: str) -> str:
+        if v.startswith("/") or ".." in v.split("/"):
+            raise ValueError(f"'{v}' must be a path inside the record's folder")
+        return v
+
+
+class Release(Record):
+    """What a `dataset` source adds: where it was released, its files, licence and what it documents."""
+
+    repository: str = Field(min_length=1, description="The repository or archive it was released in, as given.")
+    commit: str | None = Field(default=None, description="The snapshot read, as given.")
+    licence: str = Field(min_length=1, description="The release's licence, e.g. MIT.")
+    accompanies: Id | None = Field(default=None, description="The report (a source id) it accompanies.")
+    documents: Id = Field(description="The takedown (an entity id) whose assets it lists.")
+    network: Id = Field(description="The campaign or cluster (an entity id) the indicators are of.")
+    caveat: str | None = Field(default=None, max_length=MAX_EXCERPT_CHARS,
+                               description="The publisher's own caveat, verbatim.")
+    credit: str | None = Field(default=None, description="How to credit the release, exactly as its "
+                               "provenance note asks.")
+    files: list[ReleaseFile] = Field(min_length=1)
+
+
 class Source(Record):
     id: Id
     kind: Annotated[str, _choice(vocab.SOURCE_KINDS, "source kind")]
@@ -151,7 +192,16 @@ class Source(Record):
     locator_in_parent: str | None = Field(
         default=None, description="Where the source is cited in a source that derives from it, e.g. 'reference 8'.")
     derived_from: list[Id] = Field(default=[], description="Sources this one relays or is built from.")
+    release: Release | None = Field(default=None, description="For a `dataset`: its release and files.")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _release_for_datasets(self) -> "Source":
+        if self.kind == "dataset" and self.release is None:
+            raise ValueError("a `dataset` source needs `release:` (repository, licence, documents, network, files)")
+        if self.kind != "dataset" and self.release is not None:
+            raise ValueError("only a source of kind `dataset` has `release:`")
+        return self
 
     @field_validator("url", "archive_url")
     @classmethod

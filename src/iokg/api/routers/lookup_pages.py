@@ -31,6 +31,7 @@ from iokg.api.templating import CONTENT_SECURITY_POLICY, render
 from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.models import AttributionView, SourceRef
+from iokg.releases.lookups import takedown_figures
 from iokg.store import build_id
 
 #: Entity types that can publish sources (a source's publisher is one of these).
@@ -137,6 +138,7 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
         "as_of_pattern": dates.HTML_PATTERN,
         "sources": _source_names(store),
         "published": published,
+        "figures": takedown_figures(store, id) if view.type == "takedown" else None,
     }
     return render(request, "entity.html", context, status_code=400 if as_of_error else 200)
 
