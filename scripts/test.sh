@@ -17,6 +17,9 @@ if [ -f scripts/install-browser.sh ]; then
     bash scripts/install-browser.sh
 fi
 
+# Lint first: a change that ruff flags (pyproject.toml, [tool.ruff]) fails here, before the tests run.
+.venv/bin/ruff check src tests
+
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import socket
 import subprocess
 import sys
 import time
-
-import csv
-import io
 
 import httpx
 import pytest

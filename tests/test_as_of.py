@@ -9,12 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from html_tree import parse
-from sparql_server import running_server
 
+from html_tree import parse
 from iokg.dates import AsOf, bounds
 from iokg.errors import InvalidQuery
 from iokg.ingest.rdf import date_bounds
+from sparql_server import running_server
 
 
 @pytest.mark.parametrize(("text", "precision", "first", "last"), [

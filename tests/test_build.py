@@ -228,7 +228,7 @@ def test_every_error_at_once_and_the_store_is_untouched(data_copy, tmp_path):
     assert r.returncode == 1
     lines = r.stderr.splitlines()
     for kind, (_, _, _, message) in SEEDED.items():
-        assert any(l.startswith(_line_for(kind)) and message in l for l in lines), \
+        assert any(item.startswith(_line_for(kind)) and message in item for item in lines), \
             f"{kind}: no '{_line_for(kind)} ... {message}' in:\n{r.stderr}"
     assert lines[-1].endswith("nothing was written.")
     assert resolve_store(store) == target

@@ -8,10 +8,10 @@ import io
 
 import httpx
 import pytest
-from sparql_server import running_server
 
 from iokg.export import claims_csv
 from iokg.store import open_read_only
+from sparql_server import running_server
 
 
 @pytest.fixture(scope="module")

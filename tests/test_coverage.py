@@ -289,7 +289,7 @@ def paragraphs(doc: str) -> list[str]:
 @pytest.mark.parametrize("doc", [RS, SUMMARY])
 def test_paragraph_locators_point_at_the_paragraph_holding_the_excerpt(graph, doc):
     body = paragraphs(doc)
-    rows = graph.rows("SELECT ?a ?doc ?locator ?excerpt WHERE { ?a iokg:source ?doc ; iokg:locator ?locator ; iokg:excerpt ?excerpt }",
+    rows = graph.rows("SELECT ?a ?doc ?locator ?excerpt WHERE { ?a iokg:source ?doc ; iokg:locator ?locator ; iokg:excerpt ?excerpt }",  # noqa: E501
                       doc=SRC(doc))
     assert len(rows) > 30
     wrong = []
@@ -307,7 +307,7 @@ def test_paragraph_locators_point_at_the_paragraph_holding_the_excerpt(graph, do
 def test_fact_is_in_the_graph_with_its_document_and_asserting_party(graph, fact):
     rows = found(graph, fact)
     assert rows, (f"{fact} not found; assertions of ({fact.subject} {fact.predicate}) in {fact.doc}: "
-                  f"{[(local(r['object']) or r['value'], local(r['party']), (r['excerpt'] or '')[:50]) for r in assertions_of(graph, fact)]}")
+                  f"{[(local(r['object']) or r['value'], local(r['party']), (r['excerpt'] or '')[:50]) for r in assertions_of(graph, fact)]}")  # noqa: E501
 
 
 def test_a_fact_with_the_wrong_party_or_document_is_not_found(graph):

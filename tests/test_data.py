@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import DATA
 from iokg.build import validate
 from iokg.store import run_query
-
-from conftest import DATA
 
 P = """
 PREFIX iokg: <https://w3id.org/iokg/ns#>
@@ -60,7 +59,7 @@ KNOWN_RELAYS = [
 
 def test_known_relays_are_recorded(data_store):
     for child, parent in KNOWN_RELAYS:
-        q = P + f"ASK {{ <https://w3id.org/iokg/id/source/{child}> prov:wasDerivedFrom <https://w3id.org/iokg/id/source/{parent}> }}"
+        q = P + f"ASK {{ <https://w3id.org/iokg/id/source/{child}> prov:wasDerivedFrom <https://w3id.org/iokg/id/source/{parent}> }}"  # noqa: E501
         assert run_query(data_store, q), f"{child} should derive from {parent}"
 
 

@@ -8,8 +8,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from archives import independent_weekday_hour, tweet, user, write_release
 
+from archives import independent_weekday_hour, tweet, user, write_release
 from iokg.datasets.analyses import ANALYSES, run_analysis
 from iokg.datasets.catalog import DatasetStore
 from iokg.datasets.importing import import_twitter_io

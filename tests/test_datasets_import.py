@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from archives import tweet, user, write_csv, write_release
 
+from archives import tweet, user, write_csv, write_release
 from iokg.datasets import layout
 from iokg.datasets.catalog import DatasetStore
 from iokg.datasets.importing import import_twitter_io

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from fastapi.testclient import TestClient
-from html_tree import parse
 
+from html_tree import parse
 from iokg.api.app import create_app
 from iokg.datasets.analyses import ANALYSES
 from iokg.datasets.importing import import_twitter_io

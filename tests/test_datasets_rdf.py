@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from archives import tweet, user, write_release
 
+from archives import tweet, user, write_release
 from iokg.datasets import GRAPH_DATASETS, dataset_quads
 from iokg.datasets.importing import import_twitter_io
 from iokg.datasets.rdf import account_iri, dataset_iri
@@ -25,7 +25,7 @@ def test_quads_describe_the_dataset_its_files_and_its_accounts(tmp_path):
     store.extend(quads)
 
     def select(q):
-        return [[t.value if t is not None else None for t in row] for row in store.query(PREFIXES + q, use_default_graph_as_union=True)]
+        return [[t.value if t is not None else None for t in row] for row in store.query(PREFIXES + q, use_default_graph_as_union=True)]  # noqa: E501
 
     assert select("SELECT ?id ?title ?a ?t ?bad WHERE { ?d a dcat:Dataset ; dcterms:identifier ?id ; dcterms:title ?title ;"
                   " iokg:accountCount ?a ; iokg:tweetCount ?t ; iokg:badRowCount ?bad }") == [

@@ -7,9 +7,9 @@ import csv
 import io
 
 import pytest
-from archives import independent_weekday_hour
 from fastapi.testclient import TestClient
 
+from archives import independent_weekday_hour
 from iokg.api.app import create_app
 from iokg.datasets.analyses import ANALYSES
 from iokg.datasets.importing import import_twitter_io

@@ -5,9 +5,9 @@ and a DST zone. (How long it takes is the benchmark's business, not this test's.
 from __future__ import annotations
 
 import pytest
-from archives import independent_weekday_hour
 from fastapi.testclient import TestClient
 
+from archives import independent_weekday_hour
 from iokg.api.app import create_app
 from iokg.datasets.importing import import_twitter_io
 from iokg.datasets.synthetic import ASPI_ACCOUNTS, ASPI_TWEETS, generate

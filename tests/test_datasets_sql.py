@@ -10,12 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sparql_server import running_server
 
 from iokg.datasets.catalog import DatasetStore, screen
 from iokg.datasets.importing import import_twitter_io
 from iokg.datasets.synthetic import generate
 from iokg.errors import Forbidden, InvalidQuery, ResourceLimit
+from sparql_server import running_server
 
 TIMEOUT_MS = 1500
 MAX_ROWS = 50

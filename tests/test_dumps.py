@@ -11,12 +11,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from sparql_server import running_server
 
 from iokg import vocab
 from iokg.build import build
 from iokg.export.dumps import read_manifest
 from iokg.store import open_read_only, resolve_store
+from sparql_server import running_server
 
 DUMPS = {
     "iokg.trig": ("application/trig", ox.RdfFormat.TRIG),

@@ -13,8 +13,7 @@ from iokg.releases import read_releases
 from reference_documents import ROOT as _ROOT
 
 DATA = _ROOT / "data"
-from reference_documents import (confidence_problems, date_problems, excerpt_problems,
-                                 load_documents, load_releases)
+from reference_documents import confidence_problems, date_problems, excerpt_problems, load_documents, load_releases  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +115,7 @@ def test_a_date_no_document_gives_is_caught(corpus, documents):
 
 def test_a_bare_entity_link_is_refused_by_the_build(tmp_path):
     import shutil
+
     from iokg.build import validate
     from iokg.errors import IngestError
     from reference_documents import ROOT

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from html_tree import parse
-from sparql_server import running_server
 
+from html_tree import parse
 from iokg.store import build_id, resolve_store
+from sparql_server import running_server
 
 PUBLIC = "https://iokg.example.org"
 CLAIM = "spicypanda--attributedTo--cicc"

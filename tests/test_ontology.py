@@ -65,8 +65,8 @@ def test_vocab_tables_match_ontology(onto):
         for c in table.values():
             assert str(onto.value(NS[c.local], SKOS.notation)) == c.key
     levels = set(onto.subjects(RDF.type, NS.Likelihood))
-    assert levels == {NS[l.local] for l in vocab.LIKELIHOODS.values()}
-    ranks = sorted(int(onto.value(l, NS.rank)) for l in levels)
+    assert levels == {NS[item.local] for item in vocab.LIKELIHOODS.values()}
+    ranks = sorted(int(onto.value(item, NS.rank)) for item in levels)
     assert ranks == list(range(1, 8))
 
 

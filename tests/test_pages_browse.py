@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from html_tree import Element, parse
-from sparql_server import running_server
 
+from html_tree import Element, parse
 from iokg import browse
 from iokg.store import EmbeddedStore
+from sparql_server import running_server
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from browser import screenshot
 from sparql_server import running_server
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sparql_server import running_server
 
 from iokg.queries import load_queries
+from sparql_server import running_server
 
 MAX_ROWS = 3
 TIMEOUT_MS = 1000

@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
-from browser import screenshot
-from sparql_server import running_server
 
+from browser import screenshot
 from iokg.queries import load_queries
 from iokg.store import open_read_only
+from sparql_server import running_server
 
 pytestmark = pytest.mark.browser
 

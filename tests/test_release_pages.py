@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from html_tree import parse
 from reference_documents import ROOT
 from sparql_server import running_server

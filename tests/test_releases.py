@@ -46,7 +46,7 @@ def test_a_shipped_file_that_does_not_match_its_sha256_is_refused_at_its_line(da
     csv = data / "releases" / "meta-2023-q2-spamouflage" / INDICATORS
     csv.write_bytes(csv.read_bytes().replace(b"7,704 Facebook accounts", b"7,705 Facebook accounts"))
     record = data / "releases" / "meta-2023-q2-spamouflage" / "dataset.yaml"
-    line = next(i for i, l in enumerate(record.read_text().splitlines(), 1) if "9904591a" in l)
+    line = next(i for i, item in enumerate(record.read_text().splitlines(), 1) if "9904591a" in item)
     found = problems_of(data)
     assert len(found) == 1
     assert found[0].startswith(f"data/releases/meta-2023-q2-spamouflage/dataset.yaml:{line}: ")
@@ -86,8 +86,8 @@ def test_a_count_of_an_asset_with_no_property_and_an_unknown_step_are_errors_at_
     _reship(folder, lambda b: b.replace(b"15 Facebook Groups", b"15 Facebook Events")
             .replace(b"0.9.6 Acquiring TikTok accounts", b"0.9.77 Acquiring TikTok accounts", 1))
     lines = (folder / INDICATORS).read_text(encoding="utf-8").splitlines()
-    events = next(i for i, l in enumerate(lines, 1) if "15 Facebook Events" in l)
-    tiktok = next(i for i, l in enumerate(lines, 1) if "0.9.77" in l)
+    events = next(i for i, item in enumerate(lines, 1) if "15 Facebook Events" in item)
+    tiktok = next(i for i, item in enumerate(lines, 1) if "0.9.77" in item)
     where = f"data/releases/meta-2023-q2-spamouflage/{INDICATORS}"
     found = problems_of(data)
     assert any(p.startswith(f"{where}:{events}: ") and "'Facebook Events'" in p for p in found), found

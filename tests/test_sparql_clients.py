@@ -14,7 +14,6 @@ import warnings
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from sparql_server import EX, G1, QUADS, P
 from SPARQLWrapper import (
     CSV,
     GET,
@@ -31,6 +30,8 @@ from SPARQLWrapper import (
     XML,
     SPARQLWrapper,
 )
+
+from sparql_server import EX, G1, QUADS, P
 
 ALL_PAIRS = {(s, o) for s, o, _ in QUADS}
 SELECT_ALL = "SELECT ?s ?o WHERE { ?s ?p ?o }"

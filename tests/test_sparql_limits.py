@@ -12,6 +12,7 @@ import time
 import httpx
 import pyoxigraph as ox
 import pytest
+
 from sparql_server import cpu_ticks, is_alive, worker_pids
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 3000^3 rows

@@ -12,9 +12,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from sparql_server import EX, G1, G2, QUADS, P, Trap, build_store, running_server
 
 from iokg.store import new_build_dir, publish
+from sparql_server import EX, G1, G2, QUADS, P, Trap, build_store, running_server
 
 SELECT_ALL = "SELECT ?s ?o WHERE { ?s ?p ?o }"
 CONSTRUCT_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"

@@ -11,16 +11,16 @@ from collections import Counter
 import httpx
 import pytest
 import stix2
-from conftest import iokg
-from sparql_server import running_server
 from stix2validator import ValidationOptions, validate_instance
 
+from conftest import iokg
 from iokg import vocab
 from iokg.build import build
 from iokg.export import stix
 from iokg.export.dumps import read_manifest
 from iokg.ingest.rdf import date_bounds
 from iokg.store import open_read_only, resolve_store
+from sparql_server import running_server
 
 DATA_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent / "data"
 CLAIM = vocab.claim_iri("spamouflage--attributedTo--prc-government")

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.collection import Collection
+
 from sparql_server import running_server
 
 SUITE = Path(__file__).parent / "fixtures" / "w3c-protocol"

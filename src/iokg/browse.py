@@ -199,7 +199,8 @@ def people(store) -> People:
                           iri=_text(row, "entity") or _text(row, "party"), description=_text(row, "description"),
                           claims=_int(row, "claims") or 0, sources=sorted((_text(row, "sources") or "").split()))
         (persons if _text(row, "part") == "person" else authors).append(item)
-    key = (lambda p: (p.name.casefold(), p.id or ""))
+    def key(p):
+        return p.name.casefold(), p.id or ""
     return People(persons=sorted(persons, key=key), authors=sorted(authors, key=key))
 
 

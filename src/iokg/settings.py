@@ -54,7 +54,7 @@ class Settings(BaseSettings):
         description="Folder of imported datasets (DuckDB over Parquet); default: beside the store, `<store>.datasets`.",
     )
     datasets_memory_mb: int = Field(
-        default=1024, gt=0, description="Memory DuckDB may use for the queries over the datasets, all together; past it a query stops."
+        default=1024, gt=0, description="Memory DuckDB may use for the queries over the datasets, all together; past it a query stops."  # noqa: E501
     )
     host: str = Field(default="127.0.0.1", description="Address `iokg serve` listens on.")
     port: int = Field(default=8000, description="Port `iokg serve` listens on.")

@@ -243,7 +243,7 @@ PREDICATES: dict[str, Predicate] = {p.key: p for p in [
        OPERATIONS, value="date", sentence="{subject} was first observed {on} {amount}"),
     _p("activeSince", "has been active since", "The start of the operation's activity, as a source gives it.",
        OPERATIONS, value="date", sentence="{subject} has been active since {amount}"),
-    _p("accountCount", "has account count", "How many accounts the operation has used (on the platform or overall the source says).",
+    _p("accountCount", "has account count", "How many accounts the operation has used (on the platform or overall the source says).",  # noqa: E501
        OPERATIONS, value="integer", sentence="{subject} has used {amount} accounts"),
     _p("platformCount", "has platform count", "On how many platforms the operation has been seen.",
        OPERATIONS, value="integer", sentence="{subject} has been seen on {amount} platforms"),
@@ -351,7 +351,7 @@ class Likelihood:
 
 #: The seven degrees of likelihood of ICD 203 (Intelligence Community Directive 203,
 #: Analytic Standards), each with the terms of both of its rows.
-LIKELIHOODS: dict[str, Likelihood] = {l.key: l for l in [
+LIKELIHOODS: dict[str, Likelihood] = {item.key: item for item in [
     Likelihood("almost-no-chance", "AlmostNoChance", ("almost no chance", "remote"), 1),
     Likelihood("very-unlikely", "VeryUnlikely", ("very unlikely", "highly improbable"), 2),
     Likelihood("unlikely", "Unlikely", ("unlikely", "improbable", "improbably"), 3),
@@ -362,5 +362,5 @@ LIKELIHOODS: dict[str, Likelihood] = {l.key: l for l in [
 ]}
 
 LIKELIHOOD_BY_WORD: dict[str, Likelihood] = {
-    w: l for l in LIKELIHOODS.values() for w in (*l.words, l.key)
+    w: item for item in LIKELIHOODS.values() for w in (*item.words, item.key)
 }

@@ -17,15 +17,26 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 from starlette.concurrency import run_in_threadpool
+from swagger_ui_bundle import swagger_ui_path
 
 from iokg import __version__
 from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
 from iokg.api.links import Links
-from iokg.api.routers import (browse_pages, dataset_pages, datasets, dumps, health, lookup_pages, lookups,
-                              pages, release_pages, releases, sparql)
+from iokg.api.routers import (
+    browse_pages,
+    dataset_pages,
+    datasets,
+    dumps,
+    health,
+    lookup_pages,
+    lookups,
+    pages,
+    release_pages,
+    releases,
+    sparql,
+)
 from iokg.datasets.catalog import DatasetStore
 from iokg.queries import load_queries
 from iokg.search import SearchIndex

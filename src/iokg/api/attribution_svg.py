@@ -6,7 +6,8 @@ branch. An entity reached by two chains appears on both. Each edge is labelled w
 and its independent origins (how many asserting parties support it, and their short names with the
 year each first said it: "Graphika 2019"); a hop some party disputes or denies is drawn dashed and
 labelled "CONTESTED" with the parties that contest it; a hop no party supports is dotted and says
-so. Parties are named, not the documents we read them in: a relay counts for the party it records. Styling is in presentation attributes (no ``style``), so the picture obeys the pages'
+so. Parties are named, not the documents we read them in: a relay counts for the party it records.
+Styling is in presentation attributes (no ``style``), so the picture obeys the pages'
 Content-Security-Policy and also stands alone as an ``.svg`` file.
 
 >>> from iokg.provenance.models import AttributionView, Ref

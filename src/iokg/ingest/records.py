@@ -100,7 +100,7 @@ def _choice(table: dict, what: str):
 def _likelihood(value: Any) -> str:
     words = str(value).strip().lower() if value is not None else ""
     if words not in vocab.LIKELIHOOD_BY_WORD:
-        allowed = ", ".join(w for l in vocab.LIKELIHOODS.values() for w in l.words)
+        allowed = ", ".join(w for item in vocab.LIKELIHOODS.values() for w in item.words)
         raise ValueError(f"unknown likelihood word '{value}':{did_you_mean(words, vocab.LIKELIHOOD_BY_WORD)} "
                          f"use an ICD 203 term ({allowed}), "
                          "or leave `likelihood` out and keep the source's words in `confidence`")

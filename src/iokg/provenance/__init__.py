@@ -9,9 +9,24 @@ date) raise `iokg.errors.InvalidQuery`.
 
 from iokg.provenance.attribution import attribution
 from iokg.provenance.lookups import claim, entity, source, sources
-from iokg.provenance.models import (AliasView, AssertionView, AttributionView, Chain, ClaimSummary, ClaimView,
-                                    Corroboration, EntityView, Hop, LikelihoodBand, PredicateRef, Ref,
-                                    SourceClaim, SourceRef, SourceView, StanceGroups)
+from iokg.provenance.models import (
+                                    AliasView,
+                                    AssertionView,
+                                    AttributionView,
+                                    Chain,
+                                    ClaimSummary,
+                                    ClaimView,
+                                    Corroboration,
+                                    EntityView,
+                                    Hop,
+                                    LikelihoodBand,
+                                    PredicateRef,
+                                    Ref,
+                                    SourceClaim,
+                                    SourceRef,
+                                    SourceView,
+                                    StanceGroups,
+)
 
 __all__ = [
     "entity", "claim", "source", "sources", "attribution",

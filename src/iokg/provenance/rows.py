@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from iokg import vocab
-from iokg.provenance.models import (AssertionView, ClaimSummary, LikelihoodBand, PredicateRef, Ref,
-                                    SourceRef, StanceGroups)
+from iokg.provenance.models import AssertionView, ClaimSummary, LikelihoodBand, PredicateRef, Ref, SourceRef, StanceGroups
 
 _CLASS_TYPES = {t.cls: t.key for t in vocab.ENTITY_TYPES.values()}
 _SOURCE_KINDS = {c.local: c for c in vocab.SOURCE_KINDS.values()}
 _STANCES = {c.local: c.key for c in vocab.STANCES.values()}
 _EVIDENCE = {c.local: c.key for c in vocab.EVIDENCE_KINDS.values()}
-_LIKELIHOODS = {l.local: l for l in vocab.LIKELIHOODS.values()}
+_LIKELIHOODS = {item.local: item for item in vocab.LIKELIHOODS.values()}
 _WHOSE = {c.local: c.key for c in vocab.CONFIDENCE_WHOSE.values()}
 _REF_KINDS = {"entity": "entity", "source": "source", "claim": "claim", "technique": "technique"}
 
@@ -97,7 +96,7 @@ def assertion(row: dict) -> AssertionView:
         iri=text(row, "assertion"), source=source_ref(row),
         said_by=ref(text(row, "party"), text(row, "partyLabel")),
         speaker=ref(speaker, text(row, "speakerLabel")) if speaker else None,
-        via=[sid for _, sid, _ in carriers], via_publishers=[pub for _, _, pub in carriers], own_voice=text(row, "ownVoice") == "true",
+        via=[sid for _, sid, _ in carriers], via_publishers=[pub for _, _, pub in carriers], own_voice=text(row, "ownVoice") == "true",  # noqa: E501
         stance=_STANCES[local(text(row, "stance"))],
         date=text(row, "date"), date_from=day(text(row, "dateFrom")), date_to=day(text(row, "dateTo")),
         confidence_words=text(row, "confidenceWords"),

@@ -10,8 +10,8 @@ A parameter has a name (the SPARQL variable without ``?``), a type in parenthese
 (``iri``, ``entity``, ``source``, ``claim``, ``technique``, ``string``, ``date``, ``integer``), then
 ``optional`` or not, and a description. A ``technique`` is a DISARM technique or tactic id
 (``T0049.004``, ``TA17``), bound as its IRI. A ``date`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``,
-bound as the last day it can stand for (`iokg.dates.AsOf`: ``2020`` is ``2020-12-31``). Values are bound as RDF terms with pyoxigraph's
-``substitutions``; they are never pasted into the query text.
+bound as the last day it can stand for (`iokg.dates.AsOf`: ``2020`` is ``2020-12-31``). Values are
+bound as RDF terms with pyoxigraph's ``substitutions``; they are never pasted into the query text.
 
 >>> q = load_queries()["corroboration"]
 >>> [p.name for p in q.params]

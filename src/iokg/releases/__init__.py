@@ -15,8 +15,8 @@ indicator files is in `iokg.releases.meta_indicators`.
 
 from __future__ import annotations
 
-from iokg.releases.reading import Indicator, KillChainStep, ReadRelease, read_releases
 from iokg.releases.rdf import indicator_iri, killchain_iri, release_quads
+from iokg.releases.reading import Indicator, KillChainStep, ReadRelease, read_releases
 
 __all__ = ["Indicator", "KillChainStep", "ReadRelease", "read_releases", "release_quads",
            "indicator_iri", "killchain_iri"]

@@ -202,7 +202,7 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
 
 def claim_in_words(claim) -> str:
     """Who backs a claim and who contests it, in one plain sentence: origins named, then contesters."""
-    g, c = claim.assertions, claim.corroboration
+    c = claim.corroboration
     names = ", ".join(p.label or p.id for p in sorted(c.origins, key=lambda p: (p.label or p.id).casefold()))
     if c.origins:
         parts = [f"{c.independent_origins} independent origin{'' if c.independent_origins == 1 else 's'} ({names})"]

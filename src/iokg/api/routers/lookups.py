@@ -17,7 +17,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from iokg import browse, dates, provenance, search as searching
+from iokg import browse, dates, provenance
+from iokg import search as searching
 from iokg.api.links import links_of, path_for, thing_path
 from iokg.dates import AsOf
 from iokg.errors import EntityNotFound
