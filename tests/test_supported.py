@@ -71,3 +71,30 @@ def test_a_query_on_the_supported_graph_reads_like_wikidata(data_store):
     assert not list(db.quads_for_pattern(ox.NamedNode(vocab.entity_iri("spamouflage")),
                                          ox.NamedNode(NS + "attributedTo"), None,
                                          ox.NamedNode(vocab.GRAPH_DATA)))
+
+
+def test_the_claim_page_says_which_graph_holds_its_direct_triple(data_store):
+    """A supported claim's page says its direct triple is in graph/supported (contested or not), and
+    the page of a claim no party supports says it is not — the same rule the build applies."""
+    import pyoxigraph as ox
+    from fastapi.testclient import TestClient
+
+    from html_tree import parse
+    from iokg.api.app import create_app
+    from iokg.settings import Settings
+
+    db = ox.Store.read_only(str(data_store.resolve()))
+
+    def in_supported(claim: str) -> bool:
+        return bool(db.query("""ASK { GRAPH <https://w3id.org/iokg/graph/supported> { ?s ?p ?o }
+            ?c iokg:subject ?s ; iokg:predicate ?p ; iokg:object ?o }""",
+                        use_default_graph_as_union=True, prefixes={"iokg": "https://w3id.org/iokg/ns#"},
+                        substitutions={ox.Variable("c"): ox.NamedNode(f"https://w3id.org/iokg/id/claim/{claim}")}))
+
+    with TestClient(create_app(Settings(store=data_store))) as client:
+        for claim in ("spamouflage--attributedTo--prc-government", "spicypanda--attributedTo--cicc",
+                      "spamouflage--targets--us-election-2020"):
+            text = parse(client.get(f"/c/{claim}").text).find(id="supported-graph").text()
+            assert (" not " not in text.split("supported-statements")[0]) == in_supported(claim), (claim, text)
+        contested = parse(client.get("/c/spamouflage--attributedTo--prc-government").text).find(id="supported-graph")
+        assert "although it is contested" in contested.text()
