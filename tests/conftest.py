@@ -90,3 +90,11 @@ def data_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("data-store") / "store"
     build(DATA, store)
     return store
+
+
+def curated_counts() -> dict[str, int]:
+    """How many entity and source records `data/` holds, read as the build reads them, so tests about
+    the curated data follow it instead of hard-coding its size."""
+    from iokg.ingest.reading import read_folder
+    corpus, _ = read_folder(DATA)
+    return {"entities": len(corpus.entities), "sources": len(corpus.sources)}
