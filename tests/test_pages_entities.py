@@ -224,12 +224,12 @@ def test_contested_card_shows_disputing_and_denying_parties(site):
     assert k.find(cls="independent").text() == "12 independent origins"
     # the origins are named, not just counted: 12 parties in 17 supporting assertions
     assert set(k.find(cls="origins").links()) == {
-        "/e/cbs-news", "/e/cnn", "/e/global-affairs-canada", "/e/isd", "/e/liu-xin", "/e/meta", "/e/nyt",
+        "/e/security-firm-cbs-2022", "/e/cnn", "/e/global-affairs-canada", "/e/isd", "/e/liu-xin", "/e/meta", "/e/nyt",
         "/e/rolling-stone", "/e/the-guardian", "/e/twitter-company", "/e/unnamed-researchers-rolling-stone",
         "/e/voa"}
     assert "17 supporting assertions in all" in k.text()
     assert set(k.find(cls="relays").links()) == {
-        "/s/axios-2022-06-03", "/s/cbc-2023-10-23", "/s/cnn-2023-11-13", "/s/ctv-2023-11-01",
+        "/s/axios-2022-06-03", "/s/cbc-2023-10-23", "/s/cbs-2022-10-26", "/s/cnn-2023-11-13", "/s/ctv-2023-11-01",
         "/s/outlet-2023-cnn-investigation-summary", "/s/rollingstone-2023-08-chinese-intel-officers",
         "/s/wikipedia-spamouflage-2024", "/s/wired-2024-04-29"}
     assert k.find(cls="contesting").text() == (
