@@ -131,15 +131,13 @@ def labeller(corpus: Corpus):
 def convert(corpus: Corpus) -> Converted:
     """The data graph (``graph/data``) of a checked corpus."""
     out = Converted()
-    labels: dict[str, str] = {}
-    techniques = load_techniques()
+    label = labeller(corpus)
 
     for loc in corpus.sources:
         s = loc.record
         node = _n(vocab.source_iri(s.id))
         out.origin[node.value] = (loc.file, loc.line, f"source {s.id}")
         out.counts["sources"] += 1
-        labels[s.id] = s.title
         out.add(node, RDF_TYPE, _t("Source"))
         out.add(node, RDF_TYPE, _q("prov", "Entity"))
         out.add(node, IDENT, ox.Literal(s.id))
@@ -176,7 +174,6 @@ def convert(corpus: Corpus) -> Converted:
         node = _n(vocab.entity_iri(e.id))
         out.origin[node.value] = (loc.file, loc.line, f"entity {e.id}")
         out.counts["entities"] += 1
-        labels[e.id] = e.label
         out.add(node, RDF_TYPE, _t(vocab.ENTITY_TYPES[e.type].cls))
         out.add(node, IDENT, ox.Literal(e.id))
         out.add(node, PREF, ox.Literal(e.label))
@@ -196,17 +193,13 @@ def convert(corpus: Corpus) -> Converted:
 
     for loc in corpus.sources:
         s = loc.record
-        out.add(_n(vocab.source_iri(s.id)), _t("publisherName"), ox.Literal(labels.get(s.publisher, s.publisher)))
+        out.add(_n(vocab.source_iri(s.id)), _t("publisherName"), ox.Literal(label(s.publisher)))
 
     def ref_iri(ref: str) -> ox.NamedNode:
         if vocab.TECHNIQUE_PATTERN.match(ref):
             return _n(vocab.technique_iri(ref))
         return _n(vocab.entity_iri(ref))
 
-    def ref_label(ref: str) -> str:
-        if ref in techniques:
-            return f"{ref} {techniques[ref].name}"
-        return labels.get(ref, ref)
 
     source_dates = {loc.record.id: loc.record.date for loc in corpus.sources}
     publisher_of = {loc.record.id: loc.record.publisher for loc in corpus.sources}
@@ -235,7 +228,7 @@ def convert(corpus: Corpus) -> Converted:
                     out.add(cnode, _t("value"), _integer(a.value))
                 if a.qualifier:
                     out.add(cnode, _t("qualifier"), ox.Literal(a.qualifier))
-            out.add(cnode, RDFS_LABEL, ox.Literal(claim_sentence(a, ref_label)))
+            out.add(cnode, RDFS_LABEL, ox.Literal(claim_sentence(a, label)))
             if a.object is not None:
                 statements[cid] = (ref_iri(a.subject), _t(a.predicate), ref_iri(a.object))
             elif a.qualifier in (None, "exactly"):
