@@ -15,7 +15,7 @@ MODULES = [
     "iokg.datasets.output",
     "iokg.datasets.rdf",
     "iokg.datasets.synthetic",
-    "iokg.api.dataset_charts",
+    "iokg.web.dataset_charts",
 ]
 
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from html_tree import Element, parse
-from iokg.api import presentation
 from iokg.provenance.models import SourceView
+from iokg.web import presentation
 from sparql_server import running_server
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -29,7 +29,7 @@ def test_the_wheel_holds_the_package_data(wheel):
     assert sum(n.endswith(".rq") for n in names) >= 10
     assert "iokg/queries/corroboration.rq" in names and "iokg/queries/datasets/posting-hours.sql" in names
     assert {"iokg/ontology/iokg.ttl", "iokg/ontology/shapes.ttl", "iokg/ontology/disarm/disarm_techniques.csv",
-            "iokg/templates/entity.html"} <= set(names)
+            "iokg/web/templates/entity.html"} <= set(names)
 
 
 def test_installed_outside_the_checkout_it_builds_and_answers(wheel, tmp_path):

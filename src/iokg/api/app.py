@@ -24,25 +24,14 @@ from iokg import __version__
 from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
 from iokg.api.links import Links
-from iokg.api.routers import (
-    browse_pages,
-    dataset_pages,
-    datasets,
-    dumps,
-    health,
-    lookup_pages,
-    lookups,
-    pages,
-    release_pages,
-    releases,
-    sparql,
-)
+from iokg.api.routers import datasets, dumps, health, lookups, releases, sparql
 from iokg.datasets.catalog import DatasetStore
 from iokg.queries import load_queries
 from iokg.search import SearchIndex
 from iokg.settings import Settings
 from iokg.sparql.executor import QueryExecutor
 from iokg.store import EmbeddedStore
+from iokg.web.routers import browse_pages, dataset_pages, lookup_pages, pages, release_pages
 
 log = logging.getLogger("iokg.api")
 
@@ -97,7 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(browse_pages.router)
     app.include_router(releases.router)
     app.include_router(release_pages.router)
-    app.mount("/static", StaticFiles(packages=[("iokg", "static")]), name="static")
+    app.mount("/static", StaticFiles(packages=[("iokg.web", "static")]), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False, name="swagger_ui_html")

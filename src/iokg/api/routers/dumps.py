@@ -17,7 +17,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
-from iokg.api.templating import render
 from iokg.errors import EntityNotFound
 from iokg.export import dumps
 from iokg.export.void import PATH as VOID_PATH
@@ -25,6 +24,7 @@ from iokg.export.void import void_description
 from iokg.sparql.negotiation import GRAPH_OFFERS, HTML, Offer, negotiate, offered_media_types
 from iokg.sparql.protocol import NotAcceptable
 from iokg.store import resolve_store
+from iokg.web.templating import render
 
 router = APIRouter(tags=["dumps"])
 

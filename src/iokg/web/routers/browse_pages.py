@@ -23,8 +23,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from iokg import browse
 from iokg.api.links import path_for
-from iokg.api.templating import render
 from iokg.errors import EntityNotFound, InvalidQuery
+from iokg.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -120,5 +120,5 @@ def persons_page(request: Request) -> HTMLResponse:
 @router.get("/favicon.ico", name="favicon", response_class=Response)
 def favicon() -> Response:
     """The site's icon (an SVG; pages name it in ``<link rel="icon">`` too)."""
-    return Response((files("iokg") / "static" / FAVICON).read_bytes(), media_type="image/svg+xml",
+    return Response((files("iokg.web") / "static" / FAVICON).read_bytes(), media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=86400"})

@@ -1,9 +1,9 @@
-"""How HTML pages are rendered: the Jinja2 templates of ``iokg/templates``, the site navigation,
+"""How HTML pages are rendered: the Jinja2 templates of ``iokg/web/templates``, the site navigation,
 and the headers every page carries.
 
 Pages extend ``base.html`` (site header, navigation, footer, skip link) and fill its blocks:
 ``title``, ``description``, ``head``, ``content`` and ``scripts``. Autoescaping is on. The helpers
-of `iokg.api.presentation` that templates use (``short_source``, ``evidence_label``, ...) are
+of `iokg.web.presentation` that templates use (``short_source``, ``evidence_label``, ...) are
 globals of the environment.
 
 ``url_for(name, **params)`` in a template gives a *path* (``/e/spamouflage``), never an address
@@ -22,10 +22,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from starlette.routing import NoMatchFound
 
-from iokg.api import presentation
 from iokg.api.links import path_for, thing_path
 from iokg.provenance import corroboration
 from iokg.store import build_id
+from iokg.web import presentation
 
 #: The site navigation: (label, route name). ``/docs`` is FastAPI's OpenAPI page.
 NAV: tuple[tuple[str, str], ...] = (
@@ -47,7 +47,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 environment = Environment(
-    loader=PackageLoader("iokg", "templates"),
+    loader=PackageLoader("iokg.web", "templates"),
     autoescape=select_autoescape(["html"]),
     undefined=StrictUndefined,
     trim_blocks=True,

@@ -24,15 +24,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from iokg import browse, dates, provenance, vocab
 from iokg import search as searching
-from iokg.api import presentation
-from iokg.api.attribution_svg import attribution_svg, empty_svg
 from iokg.api.links import links_of, path_for, thing_path
-from iokg.api.templating import CONTENT_SECURITY_POLICY, render
 from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.models import AttributionView, SourceRef
 from iokg.releases.lookups import takedown_figures
 from iokg.store import build_id
+from iokg.web import presentation
+from iokg.web.attribution_svg import attribution_svg, empty_svg
+from iokg.web.templating import CONTENT_SECURITY_POLICY, render
 
 #: Entity types that can publish sources (a source's publisher is one of these).
 PARTY_TYPES = {"organization", "state-entity", "person"}

@@ -1,5 +1,5 @@
 """The HTML pages: home (with the search form) and the researchers' query page. The search
-results, entity, source and claim pages are in `iokg.api.routers.lookup_pages`.
+results, entity, source and claim pages are in `iokg.web.routers.lookup_pages`.
 
 Every page is server-rendered and works without JavaScript; the little script there is only
 makes the query page quicker to use. Page routes are plain ``def``: FastAPI runs them in its
@@ -18,12 +18,12 @@ from fastapi.responses import HTMLResponse
 
 from iokg.api.errors import status_and_type
 from iokg.api.links import path_for
-from iokg.api.templating import render
 from iokg.errors import IokgError
 from iokg.queries import load_queries
 from iokg.sparql import protocol
 from iokg.sparql.executor import QueryExecutor
 from iokg.sparql.tables import GRAPH_MEDIA_TYPE, RESULTS_MEDIA_TYPE, ResultTable, result_table
+from iokg.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 

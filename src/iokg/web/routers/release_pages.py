@@ -8,9 +8,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from iokg.api.templating import render
 from iokg.errors import EntityNotFound
 from iokg.releases import lookups
+from iokg.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 

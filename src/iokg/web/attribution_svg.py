@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from iokg.api.presentation import STANCE_LABELS, entity_type_label, parties_with_years, said_by_text
 from iokg.provenance.corroboration import from_assertions
 from iokg.provenance.models import AttributionView, Hop, Ref
+from iokg.web.presentation import STANCE_LABELS, entity_type_label, parties_with_years, said_by_text
 
 LEFT, TOP = 8, 8
 INDENT = 34

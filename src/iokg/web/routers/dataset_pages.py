@@ -4,7 +4,7 @@ hour in a chosen time zone (``?tz=Asia/Shanghai``) as a heatmap, account creatio
 histogram, the top languages, clients and hashtags, and links to every analysis as JSON and CSV.
 ``/d/{id}/posting-hours.svg`` and ``/d/{id}/account-creation.svg`` are the pictures alone.
 
-The pictures are drawn on the server (`iokg.api.dataset_charts`); no JavaScript. The numbers come
+The pictures are drawn on the server (`iokg.web.dataset_charts`); no JavaScript. The numbers come
 from `iokg.datasets.analyses`, as the JSON routes' do. URLs found in a dataset are shown as
 text, never as links.
 """
@@ -16,12 +16,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from iokg.api.dataset_charts import describe_heatmap, heatmap_svg, histogram_svg
-from iokg.api.templating import CONTENT_SECURITY_POLICY, render
 from iokg.datasets.analyses import ANALYSES, WEEKDAYS, run_analysis
 from iokg.datasets.catalog import DatasetStore
 from iokg.datasets.layout import DatasetNotFound
 from iokg.errors import InvalidQuery
+from iokg.web.dataset_charts import describe_heatmap, heatmap_svg, histogram_svg
+from iokg.web.templating import CONTENT_SECURITY_POLICY, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
