@@ -26,20 +26,19 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from iokg.errors import (
+    DumpsNotFound,
     EntityNotFound,
     Forbidden,
     IngestError,
     InvalidQuery,
     IokgError,
-    QueryTimeout,
-    ResourceLimit,
-    StoreNotFound,
-)
-from iokg.export.dumps import DumpsNotFound
-from iokg.sparql.protocol import (
     NotAcceptable,
     ProtocolError,
+    QueryTimeout,
+    QueryWorkerFailed,
     RequestTooLarge,
+    ResourceLimit,
+    StoreNotFound,
     UnsupportedMediaType,
 )
 
@@ -57,6 +56,7 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     UnsupportedMediaType: (415, "unsupported_media_type"),
     IngestError: (500, "ingest_error"),
     IokgError: (500, "internal_error"),
+    QueryWorkerFailed: (500, "internal_error"),
     QueryTimeout: (503, "query_timeout"),
     ResourceLimit: (503, "resource_limit"),
     StoreNotFound: (503, "store_not_found"),

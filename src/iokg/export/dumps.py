@@ -35,7 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from iokg import vocab
-from iokg.errors import IokgError
+from iokg.errors import DumpsNotFound
 
 #: The folder of a build holding its dumps.
 DUMPS_DIR = "dumps"
@@ -123,10 +123,6 @@ class Manifest:
 
     def file(self, name: str) -> DumpFile | None:
         return next((f for f in self.files if f.name == name), None)
-
-
-class DumpsNotFound(IokgError):
-    """The store has no dumps (it was not made by `iokg build`, or before dumps existed)."""
 
 
 def write_dumps(store: ox.Store, folder: Path, *, build: str, built: dt.datetime) -> Manifest:

@@ -22,16 +22,21 @@ from __future__ import annotations
 import datetime as dt
 
 from iokg import vocab
+from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance import rows as r
-from iokg.provenance.lookups import check_id, run
+from iokg.provenance.lookups import check_id
 from iokg.provenance.models import AttributionView, Chain, Hop
+from iokg.queries import run_named as run
 
 #: At most this many chains are listed (hops are always complete); `truncated` says when cut.
 MAX_CHAINS = 200
 
 
-def parse_as_of(as_of: dt.date | str | None) -> dt.date | None:
+def parse_as_of(as_of: AsOf | dt.date | str | None) -> dt.date | None:
+    """The last day ``as_of`` stands for: an `AsOf` parsed where the request entered, or a day."""
+    if isinstance(as_of, AsOf):
+        return as_of.last_day
     if as_of is None or isinstance(as_of, dt.date):
         return as_of
     try:
@@ -40,7 +45,7 @@ def parse_as_of(as_of: dt.date | str | None) -> dt.date | None:
         raise InvalidQuery(f"`as_of` must be a date YYYY-MM-DD, got '{str(as_of)[:40]}'") from None
 
 
-def attribution(store, id: str, as_of: dt.date | str | None = None) -> AttributionView:
+def attribution(store, id: str, as_of: AsOf | dt.date | str | None = None) -> AttributionView:
     """The attribution hops reachable from entity ``id`` and the chains they make."""
     check_id("entity", id)
     when = parse_as_of(as_of)
@@ -51,7 +56,7 @@ def attribution(store, id: str, as_of: dt.date | str | None = None) -> Attributi
     start = r.ref(r.text(head, "entity"), r.text(head, "label"), r.text(head, "class"))
     params = {"entity": id}
     if when is not None:
-        params["as_of"] = when.isoformat()
+        params["as_of"] = when
     rows = run(store, "attribution", **params)
 
     by_claim: dict[str, list[dict]] = {}

@@ -1,4 +1,7 @@
-"""The entity, claim and source lookups. (Search is `iokg.search`.)"""
+"""The entity, claim and source lookups. (Search is `iokg.search`.)
+
+Each takes an `iokg.store.Store` and runs named queries on it with `iokg.queries.run_named`.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +12,9 @@ from iokg.errors import EntityNotFound
 from iokg.provenance import corroboration
 from iokg.provenance import rows as r
 from iokg.provenance.models import AliasView, ClaimView, EntityView, SourceClaim, SourceRef, SourceView
-from iokg.queries import get_query
+from iokg.queries import run_named as run
 
 CLAIM_ID = re.compile(r"^[A-Za-z0-9.\-]+$")
-
-
-def run(store, name: str, **params: str) -> list[dict]:
-    """Rows of the named query ``name`` with ``params`` bound as RDF terms."""
-    q = get_query(name)
-    return store.select(q.text, q.bind(params))
 
 
 def check_id(kind: str, ident: str) -> str:

@@ -11,7 +11,7 @@ store, and nothing knows about HTTP.
 >>> short_publisher("The Washington Post"), short_publisher("Wikipedia (English)")
 ('The Washington Post', 'Wikipedia')
 >>> short_publisher("Embassy of the People's Republic of China in Washington")
-"Embassy of the People's…"
+'Embassy of the…'
 """
 
 from __future__ import annotations

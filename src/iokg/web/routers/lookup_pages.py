@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from iokg import browse, dates, provenance, vocab
 from iokg import search as searching
 from iokg.api.links import links_of, path_for, thing_path
+from iokg.api.slots import graph_of, hold_slot
 from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.models import AttributionView, SourceRef
@@ -40,11 +41,11 @@ PARTY_TYPES = {"organization", "state-entity", "person"}
 GROUP_HITS = 8
 PAGE_HITS = 25
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(hold_slot)])
 
 
 def _graph(request: Request):
-    return request.app.state.graph
+    return graph_of(request)
 
 
 def _not_found(request: Request, error: EntityNotFound, what: str) -> HTMLResponse:
