@@ -5,16 +5,13 @@ the entity page, its SVG and the named query over a real server and the store bu
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import httpx
 import pytest
 
 from html_tree import parse
 from iokg.dates import AsOf, bounds
 from iokg.errors import InvalidQuery
 from iokg.ingest.rdf import date_bounds
-from sparql_server import running_server
 
 
 @pytest.mark.parametrize(("text", "precision", "first", "last"), [
@@ -51,13 +48,13 @@ def test_empty_as_of_is_none_and_a_date_is_a_day():
 
 # ---------------------------------------------------------------- over HTTP
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def chains(site, **params):
-    r = httpx.get(site.url + "/e/spamouflage", params=params, timeout=60)
+    r = site.get("/e/spamouflage", params=params, timeout=60)
     page = parse(r.text)
     section = page.find("section", cls="chains")
     return r.status_code, page, section
@@ -100,15 +97,15 @@ def test_a_bad_as_of_is_a_400_that_names_the_forms(site):
     status, page, _ = chains(site, as_of="2020-13")
     assert status == 400
     assert "YYYY, YYYY-MM or YYYY-MM-DD" in page.find(id="as-of-error").text()
-    r = httpx.get(site.url + "/e/spamouflage/attribution.svg", params={"as_of": "2020-13"})
+    r = site.get("/e/spamouflage/attribution.svg", params={"as_of": "2020-13"})
     assert r.status_code == 400 and "YYYY, YYYY-MM or YYYY-MM-DD" in r.json()["error"]["message"]
 
 
 def test_the_svg_and_the_named_query_take_the_same_forms(site):
-    year = httpx.get(site.url + "/e/spamouflage/attribution.svg", params={"as_of": "2020"})
-    day = httpx.get(site.url + "/e/spamouflage/attribution.svg", params={"as_of": "2020-12-31"})
+    year = site.get("/e/spamouflage/attribution.svg", params={"as_of": "2020"})
+    day = site.get("/e/spamouflage/attribution.svg", params={"as_of": "2020-12-31"})
     assert year.status_code == 200 and year.text == day.text
-    rows = httpx.get(site.url + "/queries/attribution", params={"entity": "spamouflage", "as_of": "2020-06"}).json()
+    rows = site.get("/queries/attribution", params={"entity": "spamouflage", "as_of": "2020-06"}).json()
     assert rows["rows"] and {r["as_of"] for r in rows["rows"]} == {"2020-06-30"}
-    bad = httpx.get(site.url + "/queries/attribution", params={"entity": "spamouflage", "as_of": "June"})
+    bad = site.get("/queries/attribution", params={"entity": "spamouflage", "as_of": "June"})
     assert bad.status_code == 400 and "YYYY, YYYY-MM or YYYY-MM-DD" in bad.json()["error"]["message"]

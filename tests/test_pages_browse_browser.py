@@ -5,12 +5,9 @@ width. Screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from browser import screenshot
-from sparql_server import running_server
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +15,9 @@ PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def horizontal_overflow(page) -> int:

@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
-import httpx
 import pytest
 
 from html_tree import Element, parse
 from iokg.provenance.models import SourceView
 from iokg.web import presentation
-from sparql_server import running_server
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def get(site, path: str, status: int = 200, **params: str) -> Element:
-    r = httpx.get(site.url + path, params=params, timeout=30)
+    r = site.get(path, params=params, timeout=30)
     assert r.status_code == status, r.text[:500]
     assert r.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in r.headers["content-security-policy"]
@@ -56,7 +53,7 @@ PAGES = ["/find?q=dragonbridge", "/e/spamouflage", "/e/spicypanda", "/e/spamoufl
 
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_are_semantic_and_obey_the_csp(site, path):
-    r = httpx.get(site.url + path, timeout=30)
+    r = site.get(path, timeout=30)
     assert r.status_code == 200
     page = parse(r.text, site.url)
     assert page.find("html").attrs["lang"] == "en"
@@ -341,14 +338,14 @@ def test_entities_without_chains(site):
 
 
 def test_attribution_svg_file(site):
-    r = httpx.get(site.url + "/e/spicypanda/attribution.svg", timeout=30)
+    r = site.get("/e/spicypanda/attribution.svg", timeout=30)
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
     root = ET.fromstring(r.text)
     assert root.tag == SVG_NS + "svg"
     assert root.find(SVG_NS + "title").text == "Attribution chains from SPICYPANDA"
-    r = httpx.get(site.url + "/e/facebook/attribution.svg", timeout=30)
+    r = site.get("/e/facebook/attribution.svg", timeout=30)
     assert r.status_code == 200 and "cluster or campaign" in ET.fromstring(r.text).find(SVG_NS + "text").text
-    assert httpx.get(site.url + "/e/spicypanda/attribution.svg", params={"as_of": "nope"}).status_code == 400
+    assert site.get("/e/spicypanda/attribution.svg", params={"as_of": "nope"}).status_code == 400
 
 
 # ---------------------------------------------------------------- source
@@ -458,11 +455,11 @@ def test_unknown_ids_are_404_pages(site, path):
 def test_iris_redirect_browsers_to_pages_and_others_to_json(site, iri, page, json):
     for accept, target in [(BROWSER_ACCEPT, page), (None, json), ("*/*", json), ("application/json", json)]:
         headers = {"accept": accept} if accept else {}
-        r = httpx.get(site.url + iri, headers=headers, follow_redirects=False)
+        r = site.get(iri, headers=headers, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == target, accept
         assert r.headers["vary"] == "Accept"
 
 
 def test_json_routes_stay_json(site):
-    r = httpx.get(site.url + "/entities/spamouflage", headers={"accept": BROWSER_ACCEPT})
+    r = site.get("/entities/spamouflage", headers={"accept": BROWSER_ACCEPT})
     assert r.headers["content-type"] == "application/json" and r.json()["id"] == "spamouflage"

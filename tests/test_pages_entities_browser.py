@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from browser import screenshot
-from sparql_server import running_server
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +29,9 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def shot(page, name: str) -> Path:

@@ -8,7 +8,6 @@ import json
 import re
 from collections import Counter
 
-import httpx
 import pytest
 import stix2
 from stix2validator import ValidationOptions, validate_instance
@@ -20,7 +19,6 @@ from iokg.export import stix
 from iokg.export.dumps import read_manifest
 from iokg.ingest.rdf import date_bounds
 from iokg.store import open_read_only, resolve_store
-from sparql_server import running_server
 
 DATA_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent / "data"
 CLAIM = vocab.claim_iri("spamouflage--attributedTo--prc-government")
@@ -123,15 +121,14 @@ def test_two_builds_give_the_same_bundle(data_store, tmp_path):
     assert stix.serialize(stix.bundle(open_read_only(other))) == first
 
 
-def test_served_and_exported(data_store, tmp_path):
+def test_served_and_exported(data_store, data_site, tmp_path):
     out = tmp_path / "bundle.json"
     r = iokg("export", "stix", "--store", str(data_store), "-o", str(out))
     assert r.returncode == 0, r.stderr
     manifest = read_manifest(resolve_store(data_store) / "dumps")
     assert manifest.file(stix.FILE_NAME).media_type == stix.MEDIA_TYPE
-    with running_server(data_store) as s:
-        served = httpx.get(f"{s.url}/dumps/{stix.FILE_NAME}", timeout=30)
-        listing = httpx.get(f"{s.url}/dumps/", timeout=30).json()
+    served = data_site.get(f"/dumps/{stix.FILE_NAME}")
+    listing = data_site.get("/dumps/").json()
     assert served.status_code == 200
     assert served.headers["content-type"].startswith("application/stix+json")
     assert served.content == out.read_bytes()

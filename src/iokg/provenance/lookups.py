@@ -93,32 +93,43 @@ def source(store, id: str) -> SourceView:
     rows = run(store, "source", source=id)
     if not rows:
         raise EntityNotFound(f"no source with id '{id}'")
-    head = rows[0]
     related: dict[str, dict] = {"derivedFrom": {}, "derivative": {}}
     for row in rows:
         rel = r.text(row, "relation")
         if rel in related:
             related[rel].setdefault(r.text(row, "otherId"), r.source_ref(row, "other"))
-    kind, kind_label = r.source_kind(r.text(head, "kind"))
     claims = [SourceClaim(claim=r.claim_summary(row), assertion=r.assertion(row))
               for row in r.unique_by(run(store, "assertions", source=id), "assertion")]
     order = {k: i for i, k in enumerate(vocab.PREDICATES)}
     claims.sort(key=lambda c: (order.get(c.claim.predicate.key, 99), c.claim.label.casefold(), c.claim.id))
+    return _source_view(rows[0], claims=claims,
+                        derived_from=sorted(related["derivedFrom"].values(), key=lambda s: (s.date, s.id)),
+                        derivatives=sorted(related["derivative"].values(), key=lambda s: (s.date, s.id)))
+
+
+def source_details(store) -> dict[str, SourceView]:
+    """Every source's metadata by id, in one query (named query `source-details`): what a reference
+    to a source needs (its claims and derivation are left empty; `source` has them)."""
+    views = (_source_view(row, claims=[], derived_from=[], derivatives=[]) for row in run(store, "source-details"))
+    return {view.id: view for view in views}
+
+
+def _source_view(head: dict, **parts) -> SourceView:
+    """A `SourceView` from the metadata columns of `source.rq` / `source-details.rq`."""
+    kind, kind_label = r.source_kind(r.text(head, "kind"))
 
     def integer(name: str) -> int | None:
         v = r.text(head, name)
         return int(v) if v is not None else None
 
+    ident = r.text(head, "id")
     authors = r.text(head, "authors")
     return SourceView(
-        id=id, iri=r.text(head, "source") or vocab.source_iri(id), title=r.text(head, "title"),
+        id=ident, iri=r.text(head, "source") or vocab.source_iri(ident), title=r.text(head, "title"),
         publisher=r.text(head, "publisher"), publisher_id=r.text(head, "publisherId"), kind=kind, kind_label=kind_label,
         authors=authors.split("; ") if authors else [], date=r.text(head, "date"),
         date_from=r.day(r.text(head, "dateFrom")), date_to=r.day(r.text(head, "dateTo")),
         url=r.text(head, "url"), archive_url=r.text(head, "archiveUrl"), sha256=r.text(head, "sha256"),
         file_size_bytes=integer("fileSizeBytes"), page_count=integer("pageCount"),
         handling=r.text(head, "handling"), language=r.text(head, "language"), cited_as=r.text(head, "citedAs"),
-        note=r.text(head, "note"),
-        derived_from=sorted(related["derivedFrom"].values(), key=lambda s: (s.date, s.id)),
-        derivatives=sorted(related["derivative"].values(), key=lambda s: (s.date, s.id)),
-        claims=claims)
+        note=r.text(head, "note"), **parts)

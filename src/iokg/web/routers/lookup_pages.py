@@ -177,14 +177,7 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
         view = provenance.claim(store, id)
     except EntityNotFound as e:
         return _not_found(request, e, "claim")
-    cache: dict[str, Any] = {}
-
-    def lookup(source_id: str):
-        if source_id not in cache:
-            cache[source_id] = provenance.source(store, source_id)
-        return cache[source_id]
-
-    refs = presentation.references(view, lookup)
+    refs = presentation.references(view, provenance.source_details(store).__getitem__)  # one query
     # The address to cite comes from IOKG_PUBLIC_URL (or the IRI), never from the request's Host.
     page_url = links_of(request).cite_url(view.iri, thing_path(request, "claim", id))
     build = build_id(request.app.state.settings.store)
