@@ -67,9 +67,12 @@ class _Worker:
     def wait_ready(self) -> None:
         if self.ready:
             return
-        if not self.conn.poll(WORKER_START_TIMEOUT_S):
-            raise errors.QueryWorkerFailed("a query worker did not start in time")
-        message = self.conn.recv()
+        try:
+            if not self.conn.poll(WORKER_START_TIMEOUT_S):
+                raise errors.QueryWorkerFailed("a query worker did not start in time")
+            message = self.conn.recv()
+        except (EOFError, OSError) as e:
+            raise errors.QueryWorkerFailed(f"a query worker exited as it started: {e!r}") from None
         if message[0] != "ready":
             raise errors.QueryWorkerFailed(f"unexpected message from a starting query worker: {message!r}")
         self.ready = True
