@@ -129,6 +129,12 @@ def _in_progress(build: Path) -> bool:
     return True
 
 
+def run_query(store: Path, text: str, substitutions: Mapping[ox.Variable, Any] | None = None):
+    """Run a query of any form on the store in this process (for the command line and tests):
+    pyoxigraph's result, to iterate on this thread. The same as ``EmbeddedStore(store).query``."""
+    return EmbeddedStore(store).query(text, substitutions)
+
+
 class Store(Protocol):
     """The small store interface: all the core's lookups (`iokg.provenance`, `iokg.browse`,
     `iokg.releases.lookups`, `iokg.search.index`) need of a store.
