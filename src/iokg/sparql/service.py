@@ -33,7 +33,9 @@ and the executor kills a worker at the time limit.
 ...         csv = await service.sparql("SELECT ?o { ?s ?p ?o }", formats=Formats("text/csv", None))
 ...         found = await service.lookup(lambda store: store.select("SELECT ?s { ?s ?p 'A' }"))
 ...         return csv.body, found[0]["s"].value
->>> asyncio.run(ask(QueryService(path, query_timeout_ms=5000, max_result_rows=10, max_concurrent_queries=1)))
+>>> service = QueryService(path, query_timeout_ms=5000, max_result_rows=10, max_concurrent_queries=1)
+>>> with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever runs on this thread
+...     thread.submit(asyncio.run, ask(service)).result()
 (b'o\\r\\nA\\r\\n', 'https://w3id.org/iokg/id/entity/a')
 """
 
