@@ -187,7 +187,7 @@ def analysis_for(kind: str, name: str) -> ReleaseAnalysis | DatasetAnalysis:
         hint = (f" ({name} is an analysis of {'an imported dataset' if kind == 'release' else 'a release'})"
                 if name in other else did_you_mean(name, table))
         raise InvalidQuery(f"no analysis '{name[:60]}' of a {kind}: the {kind} analyses are "
-                           f"{', '.join(table)}{hint}")
+                           f"{', '.join(table)};{hint}".rstrip(";"))
     return table[name]
 
 

@@ -153,8 +153,9 @@ def read_evidence(data_dir: Path, corpus: Corpus | None = None,
                     if err["type"] == "missing":
                         msg = f"missing required field `{field}`"
                     elif err["type"] == "extra_forbidden":
+                        fields = EvidenceRecord.model_fields
                         msg = (f"unknown field `{field}`: the fields are "
-                               f"{', '.join(EvidenceRecord.model_fields)}{did_you_mean(field, EvidenceRecord.model_fields)}")
+                               f"{', '.join(fields)};{did_you_mean(field, fields)}".rstrip(";"))
                     elif field:
                         msg = f"`{field}`: {msg}"
                     problems.append(Problem(shown, line_of(doc, where + loc[:1]), name, msg))
@@ -181,7 +182,7 @@ def read_evidence(data_dir: Path, corpus: Corpus | None = None,
                     bad(f"parameters: {e}", "parameters")
                 if rec.measure not in analysis.measures:
                     bad(f"analysis {rec.analysis} reports no measure '{rec.measure}': it reports "
-                        f"{', '.join(analysis.measures)}{did_you_mean(rec.measure, analysis.measures)}", "measure")
+                        f"{', '.join(analysis.measures)};{did_you_mean(rec.measure, analysis.measures)}".rstrip(";"), "measure")
             if len(problems) == before:
                 out.append(LocatedEvidence(rec, shown, line))
     return out, problems
