@@ -68,7 +68,7 @@ def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     read, release_problems = read_releases(corpus, Path(data_dir))
     problems += release_problems
     problems += check_corpus(corpus)
-    problems += evidence_problems(Path(data_dir), corpus, read)  # data/evidence/*.yaml (iokg.evidence)
+    problems += evidence_problems(Path(data_dir), corpus, read, problems)  # data/evidence/*.yaml (iokg.evidence)
     # The shapes run over whatever could be read, so one run reports every kind of problem;
     # a shape violation at a record already reported is a consequence of that report, not news.
     complete = corpus.complete()

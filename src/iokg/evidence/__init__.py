@@ -41,9 +41,11 @@ __all__ = ["DATASET_ANALYSES", "GRAPH_EVIDENCE", "RELEASE_ANALYSES", "EvidenceRe
            "rerun_path"]
 
 
-def evidence_problems(data_dir: Path, corpus: Corpus, releases: list[ReadRelease]) -> list[Problem]:
-    """Every problem of the evidence records of ``data_dir``, checked against the curated records."""
-    return read_evidence(Path(data_dir), corpus, releases)[1]
+def evidence_problems(data_dir: Path, corpus: Corpus, releases: list[ReadRelease],
+                      reported: list[Problem] = ()) -> list[Problem]:
+    """Every problem of the evidence records of ``data_dir``, checked against the curated records
+    (``reported``: the problems found so far, whose consequences are not reported again)."""
+    return read_evidence(Path(data_dir), corpus, releases, reported)[1]
 
 
 def datasets_folder(store_path: Path) -> Path:

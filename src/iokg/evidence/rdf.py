@@ -27,7 +27,7 @@ from iokg.datasets.rdf import dataset_iri
 from iokg.evidence.computing import Outcome
 from iokg.evidence.records import EvidenceRecord
 
-GRAPH_EVIDENCE = vocab.BASE + "graph/evidence"
+GRAPH_EVIDENCE = vocab.GRAPH_EVIDENCE
 
 RDF_TYPE = ox.NamedNode(vocab.PREFIXES["rdf"] + "type")
 RDFS = vocab.PREFIXES["rdfs"]

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from iokg import vocab
 from iokg.errors import InvalidQuery, Problem
 from iokg.ingest.reading import Corpus, _yaml, line_of
 from iokg.ingest.records import Id, Record, did_you_mean
@@ -97,12 +98,14 @@ def _shown(path: Path, data_dir: Path) -> str:
     return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
 
 
-def read_evidence(data_dir: Path, corpus: Corpus | None = None,
-                  releases: list[ReadRelease] | None = None) -> tuple[list[LocatedEvidence], list[Problem]]:
+def read_evidence(data_dir: Path, corpus: Corpus | None = None, releases: list[ReadRelease] | None = None,
+                  reported: list[Problem] = ()) -> tuple[list[LocatedEvidence], list[Problem]]:
     """Every record of ``data_dir/evidence/``, and every problem found in them.
 
     With ``corpus`` (the curated records) and ``releases`` (as `iokg.releases.read_releases` read
-    them), the ids a record names are checked too. Records with problems are not returned."""
+    them), the ids a record names are checked too. A claim missing because its release has a
+    problem already ``reported`` (a refused file, a wrong reference) is that problem's consequence,
+    not reported again. Records with problems are not returned."""
     from iokg.evidence.computing import analysis_for  # the analyses' tables
 
     out: list[LocatedEvidence] = []
@@ -112,6 +115,9 @@ def read_evidence(data_dir: Path, corpus: Corpus | None = None,
     release_ids = ({x.record.id for x in corpus.sources if not x.partial and x.record.kind == "dataset"}
                    if corpus is not None else None)
     read_by_id = {r.dataset: r for r in releases or []}
+    faulty = {Path(p.file).parent for p in reported}
+    unsound = {x.record.id for x in (corpus.sources if corpus is not None else [])
+               if not x.partial and x.record.kind == "dataset" and Path(x.file).parent in faulty}
     for path in evidence_files(data_dir):
         shown = _shown(path, data_dir)
         try:
@@ -164,7 +170,11 @@ def read_evidence(data_dir: Path, corpus: Corpus | None = None,
             if rec.id in first:
                 bad(f"duplicate id '{rec.id}': already used at {first[rec.id]}", "id")
             first.setdefault(rec.id, f"{shown}:{line}")
-            if claims is not None and rec.claim not in claims:
+            # a release whose indicator file was refused has no counts read: its claims are missing
+            # because of a problem already reported, not news
+            unread = rec.release is not None and (rec.release in unsound or (
+                rec.release in read_by_id and "indicators" not in read_by_id[rec.release].files))
+            if claims is not None and rec.claim not in claims and not unread:
                 bad(f"no claim with id '{rec.claim}'{did_you_mean(rec.claim, claims)} "
                     "(a claim id is subject--predicate--object, as on the claim's page)", "claim")
             if rec.release and release_ids is not None and rec.release not in release_ids:
@@ -189,11 +199,20 @@ def read_evidence(data_dir: Path, corpus: Corpus | None = None,
 
 
 def _claim_ids(corpus: Corpus) -> set[str]:
+    """The claim ids the assertions make, those that failed their shape checks included (so a record
+    naming one is not reported twice)."""
     ids = set()
     for loc, _ in corpus.assertions:
-        if not loc.partial:
-            try:
+        try:
+            if not loc.partial:
                 ids.add(loc.record.claim_id)
-            except (AttributeError, TypeError, ValueError):
                 continue
+            raw = loc.record.raw if isinstance(loc.record.raw, dict) else {}
+            value = raw.get("value")
+            ids.add(vocab.claim_id(str(raw.get("subject")), str(raw.get("predicate")),
+                                   obj=raw.get("object") if isinstance(raw.get("object"), str) else None,
+                                   value=None if value is None else str(value),
+                                   qualifier=raw.get("qualifier") if isinstance(raw.get("qualifier"), str) else None))
+        except (AttributeError, TypeError, ValueError, KeyError):
+            continue
     return ids
