@@ -18,7 +18,7 @@ from archives import independent_weekday_hour
 from conftest import BASIC, DATA
 from iokg import provenance, vocab
 from iokg.api.app import create_app
-from iokg.build import build, check
+from iokg.build import build, check, is_stale
 from iokg.datasets.importing import import_twitter_io
 from iokg.datasets.synthetic import generate
 from iokg.errors import IngestError
@@ -339,8 +339,11 @@ def test_an_imported_archive_is_computed_at_each_build_and_a_changed_one_changes
     assert first["resultStatement"].startswith("not computed: dataset synthetic-ev not imported")
 
     office = generate(tmp_path / "office", accounts=40, tweets=1500, seed=3, tz="Asia/Shanghai", office_share=0.85)
+    assert not is_stale(data, store)
     import_twitter_io(office.folder, datasets, "synthetic-ev")
+    assert is_stale(data, store)  # `iokg serve --build` rebuilds, so the figure is computed
     build(data, store)
+    assert not is_stale(data, store)
     second = _evidence_of(store)["synthetic-working-hours"]
     expected = _working_hours_share(office.tweets_file)
     assert second["computed"] == "true"

@@ -127,7 +127,8 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
 
 
 def is_stale(data_dir: Path, store_path: Path) -> bool:
-    """True when there is no store yet, or the data or ontology changed since it was built.
+    """True when there is no store yet, or the data, the ontology or the imported datasets (which
+    computed evidence reads) changed since it was built.
 
     A plain pyoxigraph directory (not made by `iokg build`) is never stale.
     """
@@ -140,6 +141,7 @@ def is_stale(data_dir: Path, store_path: Path) -> bool:
     built = marker.stat().st_mtime
     inputs = [p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv")]
     inputs += [ONTOLOGY_DIR / "iokg.ttl", ONTOLOGY_DIR / "shapes.ttl"]
+    inputs.append(datasets_folder(store_path) / "datasets.json")  # an import changes computed evidence
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
