@@ -367,3 +367,15 @@ def test_an_imported_archive_is_computed_at_each_build_and_a_changed_one_changes
     assert _graph(store, vocab.GRAPH_DERIVED) == _graph(basic_store, vocab.GRAPH_DERIVED)
     assert provenance.claim(EmbeddedStore(store), BASIC_CLAIM).corroboration == \
         provenance.claim(EmbeddedStore(basic_store), BASIC_CLAIM).corroboration
+
+
+def test_the_curator_page_example_is_a_sound_record():
+    """docs/computed-evidence.md's YAML example checks cleanly against the curated data."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "computed-evidence.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    corpus, _ = read_folder(DATA)
+    releases, _ = read_releases(corpus, DATA)
+    assert _problems_of(corpus, releases, block) == []
+    assert "measure: share" in block and "release: meta-2023-q2-spamouflage-indicators" in block
