@@ -145,8 +145,8 @@ def test_the_shapes_refuse_a_figure_on_a_record_that_was_not_computed(curated):
     assert any("a result exactly when it is computed" in p.message for p in problems)
 
 
-def test_the_claim_lookup_lists_computed_evidence_apart(curated):
-    client = TestClient(create_app(Settings(store=curated)))
+def test_the_claim_lookup_lists_computed_evidence_apart(curated, sites):
+    client = sites(curated)  # the app in this process, its lifespan (the query workers) running
     body = client.get(f"/claims/{NEARLY_9000}").json()
     items = {e["id"]: e for e in body["computed_evidence"]}
     assert set(items) == {"meta-2023-q2-release-facebook-accounts-vs-nearly-9000",
@@ -166,8 +166,8 @@ def test_the_claim_lookup_lists_computed_evidence_apart(curated):
     assert client.get("/claims/meta-takedown-2023-q2--removedPageCount--954").json()["computed_evidence"] == []
 
 
-def test_the_claim_page_shows_it_as_iokg_s_own_analysis(curated):
-    client = TestClient(create_app(Settings(store=curated)))
+def test_the_claim_page_shows_it_as_iokg_s_own_analysis(curated, sites):
+    client = sites(curated)
     html = client.get(f"/c/{NEARLY_8000}").text
     section = html[html.index('<section class="computed-evidence"'):]
     section = section[:section.index("</section>")]
@@ -353,9 +353,9 @@ def test_an_imported_archive_is_computed_at_each_build_and_a_changed_one_changes
     assert f"sha256:{hashlib.sha256(office.tweets_file.read_bytes()).hexdigest()} " in second["inputDigest"]
 
     # the re-run link answers the same figure
-    client = TestClient(create_app(Settings(store=store, datasets=datasets)))
-    view = client.get(f"/claims/{BASIC_CLAIM}").json()["computed_evidence"][0]
-    rerun = client.get(view["rerun"], headers={"Accept": "application/json"}).json()
+    with TestClient(create_app(Settings(store=store, datasets=datasets))) as client:  # the lifespan runs
+        view = client.get(f"/claims/{BASIC_CLAIM}").json()["computed_evidence"][0]
+        rerun = client.get(view["rerun"], headers={"Accept": "application/json"}).json()
     assert rerun["share"] == pytest.approx(view["result"], abs=1e-12)
 
     uniform = generate(tmp_path / "uniform", accounts=40, tweets=1500, seed=4, tz="Asia/Shanghai", pattern="uniform")

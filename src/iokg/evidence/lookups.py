@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from iokg.evidence.computing import rerun_path
-from iokg.queries import get_query
+from iokg.queries import run_named
 
 
 class ComputedEvidenceView(BaseModel):
@@ -40,8 +40,7 @@ class ComputedEvidenceView(BaseModel):
 
 def for_claim(store, claim_id: str) -> list[ComputedEvidenceView]:
     """The computed-evidence records bearing on ``claim_id`` (none for a store built without any)."""
-    q = get_query("computed-evidence")
-    rows = store.select(q.text, q.bind({"claim": claim_id}))
+    rows = run_named(store, "computed-evidence", claim=claim_id)
     views: dict[str, dict] = {}
     for row in rows:
         v = {k: t.value for k, t in row.items()}
