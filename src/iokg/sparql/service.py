@@ -150,7 +150,8 @@ class QueryService:
         """Wait, on the event loop, for a free worker; hold it for the block. The store given runs
         named queries in the pool, within the time limit from now."""
         if self._free is None:
-            raise RuntimeError("the query service is not open")
+            raise RuntimeError("the query service is not open: the app's lifespan opens it (uvicorn runs it; "
+                               "in tests, enter Starlette's TestClient as a context manager)")
         try:
             async with asyncio.timeout(self.query_timeout_ms / 1000):
                 await self._free.acquire()
