@@ -3,10 +3,13 @@ built from the curated ``data/`` (plus a small synthetic dataset, so the dataset
 something to show): no accessibility violation of impact serious or critical under axe-core, no
 horizontal scroll at 375×812, and a print stylesheet for the claim and entity pages (navigation and
 forms hidden, the cite block and cards shown whole, link targets printed, the sections in
-``<details>`` printed open). Screenshots go to ``test-artifacts/``."""
+``<details>`` printed open); and a journalist's two walks, by clicks alone: browse → technique →
+claim → source, and search → entity (its verdict when the page has one) → card → claim → source →
+cite. Screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,8 @@ PAGE_TYPES = [
     ("not-found", "/e/no-such-entity", 404),
 ]
 IDS = [p[0] for p in PAGE_TYPES]
+#: axe-core over every type; the as-of entity page is the same template as the campaign's, and slow.
+AXE_TYPES = [p for p in PAGE_TYPES if p[0] != "entity-as-of"]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +82,7 @@ def shot(page, name: str) -> Path:
 
 # ------------------------------------------------------------------------------------- axe-core
 
-@pytest.mark.parametrize(("name", "path", "status"), PAGE_TYPES, ids=IDS)
+@pytest.mark.parametrize(("name", "path", "status"), AXE_TYPES, ids=[p[0] for p in AXE_TYPES])
 def test_no_serious_or_critical_accessibility_violation(new_page, site, name, path, status):
     page = new_page(bypass_csp=True)
     open_page(page, site, path, status)
@@ -211,3 +216,83 @@ def test_print_styles_leave_the_screen_alone(page, site):
     assert page.locator("form.as-of-form").is_visible()
     carrier = page.locator("a.carrier").first
     assert carrier.evaluate("e => getComputedStyle(e, '::after').content") in ("none", "normal")
+
+
+# ------------------------------------------------------------------------------------- walks
+
+def test_walk_browse_to_a_technique_its_claim_and_the_source(page, site):
+    page.goto(site.url + "/")
+    page.locator("header nav a", has_text="Techniques").click()
+    page.wait_for_url("**/t")
+    page.locator("#used-techniques a", has_text="T0049.004").click()
+    page.wait_for_url("**/t/T0049.004")
+    assert page.locator("#technique-tactic").inner_text() == "TA17 Maximise Exposure"
+    claims = page.locator("#technique-claims li")
+    assert claims.count() == 1
+    claims.first.locator("a.technique-claim__label").click()
+    claim = "spamouflage--usesTechnique--T0049.004"
+    page.wait_for_url(f"**/c/{claim}")
+    assert page.locator("h1").inner_text() == "Spamouflage uses technique T0049.004 Utilise Spamoflauge"
+    # the technique on the claim page leads back to the technique
+    assert page.locator("main a[href='/t/T0049.004']").count() >= 1
+    carrier = page.locator(".stance--supports a.carrier").last
+    target = carrier.get_attribute("href")
+    assert target == "/s/wikipedia-spamouflage-2024"
+    carrier.click()
+    page.wait_for_url(f"**{target}")
+    assert page.locator("h1").inner_text() == "Spamouflage"
+    assert page.locator(".page-kind").inner_text().lower().startswith("source")
+    # the source lists the claim read in it, with a link back to it
+    assert page.locator(f"#source-claims ~ section a[href='/c/{claim}']").count() >= 1
+    screenshot(page, "walk-browse-source", full_page=False)
+
+
+def test_walk_search_entity_card_claim_source_cite(page, site):
+    page.goto(site.url + "/")
+    page.fill("#q", "Storm-1376")
+    page.locator("form.search-form button").click()
+    page.wait_for_url("**/find?q=Storm-1376")
+    hit = page.locator("li.hit").first
+    assert hit.locator("a.hit__label").inner_text() == "Spamouflage"
+    hit.locator("a.hit__label").click()
+    page.wait_for_url("**/e/spamouflage")
+    assert page.locator("main h1").inner_text() == "Spamouflage"
+    card = page.locator(f"#claim-{PRC}")
+    verdict = page.locator("#verdict")
+    if verdict.count():
+        # the verdict names the PRC government and leads to its card (or straight to the claim)
+        line = verdict.locator("li", has_text="Government of the People's Republic of China").first
+        assert "independent origin" in line.inner_text()
+        line.locator(f"a[href$='#claim-{PRC}'], a[href$='/c/{PRC}']").first.click()
+        if f"#claim-{PRC}" in page.url:
+            assert card.is_visible()
+            card.locator(".claim-card__statement a").click()
+    else:
+        assert "12 independent origins" in card.locator(".corroboration").inner_text()
+        card.locator(".claim-card__statement a").click()
+    page.wait_for_url(f"**/c/{PRC}")
+    label = "Spamouflage is attributed to Government of the People's Republic of China"
+    assert page.locator("h1").inner_text() == label
+    # a supporting assertion made in a document's own voice, and the document we read it in
+    own = page.locator(".stance--supports li.assertion").filter(
+        has=page.locator(".said-by", has_text="in its own voice")).first
+    said_by = own.locator(".said-by a").first.inner_text()
+    carrier = own.locator(".carriers a.carrier").first
+    source = carrier.get_attribute("href")
+    carrier.click()
+    page.wait_for_url(f"**{source}")
+    assert page.locator("#source-title").is_visible()
+    assert said_by in page.locator("#source-metadata").inner_text()
+    screenshot(page, "walk-search-source", full_page=False)
+    # from the source, back to the claim it supports, and its cite block
+    page.locator(f"#source-claims ~ section a[href='/c/{PRC}']").first.click()
+    page.wait_for_url(f"**/c/{PRC}")
+    cite = page.locator("section.cite")
+    retrieved = cite.locator("#cite-retrieved").get_attribute("datetime")
+    assert abs(date.fromisoformat(retrieved) - date.today()) <= timedelta(days=1)
+    text = cite.locator("#citation-text").inner_text()
+    assert text.startswith(f"Claim: {label}.")
+    assert f"Retrieved {retrieved} from iokg" in text
+    assert f"https://w3id.org/iokg/id/claim/{PRC}" in text
+    cite.scroll_into_view_if_needed()
+    screenshot(page, "walk-search-cite", full_page=False)
