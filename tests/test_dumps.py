@@ -27,6 +27,7 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 DCTERMS = rdflib.DCTERMS
+META_RELEASE_GRAPH = vocab.GRAPH_RELEASE + "meta-2023-q2-spamouflage-indicators"
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,7 @@ def test_the_listing(data_server, data_store, served_quads):
     assert {g["name"]: g["triples"] for g in listing["graphs"]} == {
         g: sum(1 for q in served_quads if q.graph_name.value == g)
         for g in (vocab.GRAPH_DATA, vocab.GRAPH_ONTOLOGY, vocab.GRAPH_TECHNIQUES, vocab.GRAPH_DERIVED,
-                  vocab.GRAPH_SUPPORTED)}
+                  vocab.GRAPH_SUPPORTED, vocab.GRAPH_EVIDENCE, META_RELEASE_GRAPH)}
     assert [d["name"] for d in listing["dumps"]] == [
         "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz",
         "iokg.stix.json", "claims.csv"]
@@ -191,7 +192,13 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
         vocab.GRAPH_TECHNIQUES: "https://creativecommons.org/licenses/by-sa/4.0/",
         vocab.GRAPH_DERIVED: "https://www.apache.org/licenses/LICENSE-2.0",
         vocab.GRAPH_SUPPORTED: "https://www.apache.org/licenses/LICENSE-2.0",
+        vocab.GRAPH_EVIDENCE: "https://www.apache.org/licenses/LICENSE-2.0",
+        META_RELEASE_GRAPH: "https://spdx.org/licenses/MIT",
     }
+    # the release's content is a graph of its own, crediting Meta under the release's licence
+    release = next(s for s in g.objects(ds, VOID.subset) if str(g.value(s, SD.name)) == META_RELEASE_GRAPH)
+    assert str(g.value(release, DCTERMS.source)) == vocab.source_iri("meta-2023-q2-spamouflage-indicators")
+    assert str(g.value(release, DCTERMS.rights)) == "Indicators: Meta, facebook/threat-research, MIT License."
 
     dumps = {str(u) for u in g.objects(ds, VOID.dataDump)}
     # void:dataDump is for RDF dumps; the STIX bundle is a distribution only

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from iokg import store as stores
 from iokg import vocab
 from iokg.errors import IngestError, IokgError
+from iokg.evidence import datasets_folder, evidence_problems, evidence_quads
 from iokg.export import dumps
 from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
@@ -67,6 +68,7 @@ def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     read, release_problems = read_releases(corpus, Path(data_dir))
     problems += release_problems
     problems += check_corpus(corpus)
+    problems += evidence_problems(Path(data_dir), corpus, read, problems)  # data/evidence/*.yaml (iokg.evidence)
     # The shapes run over whatever could be read, so one run reports every kind of problem;
     # a shape violation at a record already reported is a consequence of that report, not news.
     complete = corpus.complete()
@@ -104,6 +106,7 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         converted, files = check(data_dir, shacl=shacl)
         quads = converted.quads + ontology_quads() + technique_quads()
         build_dir = stores.new_build_dir(store_path)
+        quads += evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
         store = ox.Store(str(build_dir))
         store.bulk_extend(quads)
         store.flush()
@@ -124,7 +127,8 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
 
 
 def is_stale(data_dir: Path, store_path: Path) -> bool:
-    """True when there is no store yet, or the data or ontology changed since it was built.
+    """True when there is no store yet, or the data, the ontology or the imported datasets (which
+    computed evidence reads) changed since it was built.
 
     A plain pyoxigraph directory (not made by `iokg build`) is never stale.
     """
@@ -137,6 +141,7 @@ def is_stale(data_dir: Path, store_path: Path) -> bool:
     built = marker.stat().st_mtime
     inputs = [p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv")]
     inputs += [ONTOLOGY_DIR / "iokg.ttl", ONTOLOGY_DIR / "shapes.ttl"]
+    inputs.append(datasets_folder(store_path) / "datasets.json")  # an import changes computed evidence
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 

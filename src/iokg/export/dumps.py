@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -120,6 +120,9 @@ class Manifest:
     triples: int
     graphs: dict[str, int]
     files: tuple[DumpFile, ...]
+    #: graph name → what a graph says of itself, inside itself (``title``, ``license``, ``source``,
+    #: ``rights``): a dataset release's graph carries its own licence (`iokg.releases.rdf`)
+    described: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def file(self, name: str) -> DumpFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -153,7 +156,7 @@ def write_dumps(store: ox.Store, folder: Path, *, build: str, built: dt.datetime
         files.append(DumpFile(path.name, ext.label, ext.media_type, ext.format_iri, False,
                               path.stat().st_size, _sha256(path)))
     manifest = Manifest(build, built.astimezone(dt.timezone.utc).replace(microsecond=0),
-                        sum(graphs.values()), dict(sorted(graphs.items())), tuple(files))
+                        sum(graphs.values()), dict(sorted(graphs.items())), tuple(files), _described(store))
     data = asdict(manifest)
     data["built"] = manifest.built.isoformat().replace("+00:00", "Z")
     _atomically(folder / MANIFEST,
@@ -176,7 +179,22 @@ def read_manifest(folder: Path) -> Manifest:
         data["triples"],
         data["graphs"],
         tuple(DumpFile(**f) for f in data["files"]),
+        data.get("described", {}),
     )
+
+
+_SELF = {"title": "http://purl.org/dc/terms/title", "license": "http://purl.org/dc/terms/license",
+         "source": "http://purl.org/dc/terms/source", "rights": "http://purl.org/dc/terms/rights"}
+
+
+def _described(store: ox.Store) -> dict[str, dict[str, str]]:
+    """What each named graph says of itself, inside itself (``<g> dcterms:license … `` in graph ``g``)."""
+    out: dict[str, dict[str, str]] = {}
+    for key, predicate in _SELF.items():
+        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+            if isinstance(q.graph_name, ox.NamedNode) and q.subject == q.graph_name:
+                out.setdefault(q.graph_name.value, {})[key] = q.object.value
+    return dict(sorted(out.items()))
 
 
 def dumps_folder(build_dir: Path) -> Path:

@@ -199,7 +199,8 @@ def read_folder(root: Path) -> tuple[Corpus, list[Problem]]:
     problems: list[Problem] = []
     if not root.is_dir():
         return corpus, [Problem(str(root), 1, "folder", "no such data folder: pass --data DIR or set IOKG_DATA")]
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                   and (root / "evidence") not in p.parents)  # computed-evidence records: iokg.evidence
     if not files:
         problems.append(Problem(str(root), 1, "folder", "no .yaml files in the data folder"))
     for path in files:

@@ -6,6 +6,7 @@ import re
 
 from iokg import vocab
 from iokg.errors import EntityNotFound
+from iokg.evidence import lookups as computed_evidence
 from iokg.provenance import corroboration
 from iokg.provenance import rows as r
 from iokg.provenance.models import AliasView, ClaimView, EntityView, SourceClaim, SourceRef, SourceView
@@ -81,7 +82,9 @@ def claim(store, id: str) -> ClaimView:
     rows = run(store, "assertions", claim=id)
     if not rows:
         raise EntityNotFound(f"no claim with id '{id}'")
-    return _claim_views(rows)[0]
+    view = _claim_views(rows)[0]
+    view.computed_evidence = computed_evidence.for_claim(store, id)
+    return view
 
 
 def sources(store) -> list[SourceRef]:

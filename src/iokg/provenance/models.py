@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from iokg.evidence.lookups import ComputedEvidenceView
+
 Stance = Literal["supports", "disputes", "denies", "inconclusive"]
 
 
@@ -122,6 +124,9 @@ class ClaimView(ClaimSummary):
 
     assertions: StanceGroups
     corroboration: Corroboration
+    computed_evidence: list[ComputedEvidenceView] = Field(
+        default_factory=list, description="iokg's own analyses of released data recorded as bearing on the claim "
+        "(filled by the claim lookup; apart from the assertions, never an origin).")
 
 
 class AliasView(BaseModel):
