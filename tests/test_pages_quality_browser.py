@@ -37,6 +37,7 @@ PAGE_TYPES = [
     ("entity-as-of", "/e/spamouflage?as_of=2020-06", 200),
     ("entity-takedown", "/e/meta-takedown-2023-q2", 200),
     ("claim", f"/c/{PRC}", 200),
+    ("claim-computed-evidence", "/c/meta-takedown-2023-q2--removedAccountCount--nearly-9000", 200),
     ("source", "/s/dhs-2023-spicypanda", 200),
     ("sources", "/sources", 200),
     ("sources-filtered", "/sources?kind=news-article&year=2023", 200),
