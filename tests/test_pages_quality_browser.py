@@ -32,6 +32,8 @@ PAGE_TYPES = [
     ("home", "/", 200),
     ("find", "/find?q=storm-1376", 200),
     ("find-none", "/find?q=zzzzqqqq", 200),
+    ("find-techniques", "/find?q=T0&kind=technique", 200),
+    ("find-typo", "/find?q=spamoflage", 200),
     ("entity", "/e/spicypanda", 200),
     ("entity-campaign", "/e/spamouflage", 200),
     ("entity-as-of", "/e/spamouflage?as_of=2020-06", 200),
