@@ -35,8 +35,8 @@ from iokg.releases.lookups import takedown_figures
 from iokg.store import build_id
 from iokg.web import presentation
 from iokg.web.attribution_svg import attribution_svg, empty_svg
-from iokg.web.verdict import contested_ends, summary, verdict
 from iokg.web.templating import CONTENT_SECURITY_POLICY, render
+from iokg.web.verdict import contested_ends, summary, verdict
 
 #: Entity types that can publish sources (a source's publisher is one of these).
 PARTY_TYPES = {"organization", "state-entity", "person"}
