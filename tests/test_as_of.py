@@ -59,7 +59,7 @@ def site(data_store: Path):
 def chains(site, **params):
     r = httpx.get(site.url + "/e/spamouflage", params=params, timeout=60)
     page = parse(r.text)
-    section = page.find("section", cls="chains")
+    section = page.find("details", cls="chains")
     return r.status_code, page, section
 
 
