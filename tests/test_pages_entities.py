@@ -277,8 +277,11 @@ def test_every_assertion_on_a_page_says_who_where_and_whose_words(site):
 def test_techniques_show_disarm_ids_and_names(site):
     page = get(site, "/e/spamouflage")
     rows = page.find("details", id="group-techniques").find_all("li")
-    techniques = {r.attrs["id"].rsplit("--", 1)[1]: r.find("a").text() for r in rows}
-    assert techniques["T0049.004"] == "uses technique T0049.004 Utilise Spamoflauge"
+    techniques = {r.attrs["id"].rsplit("--", 1)[1]: r for r in rows}
+    row = techniques["T0049.004"]
+    assert row.text().startswith("uses technique T0049.004 Utilise Spamoflauge: 1 independent origin")
+    assert row.links()[:2] == ["/c/spamouflage--usesTechnique--T0049.004", "/t/T0049.004"]
+    assert row.find(cls="technique").find("code").text() == "T0049.004"
     assert len(techniques) == 24  # the DISARM ids of Spamouflage's usesTechnique assertions in data/
     about = get(site, "/c/spamouflage--usesTechnique--T0049.004").find("p", cls="claim-card__about")
     assert about.find(cls="technique").text() == "T0049.004 Utilise Spamoflauge"
