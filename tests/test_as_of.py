@@ -249,3 +249,15 @@ def test_the_entity_lookup_leaves_out_later_names_and_sources(site):
     assert all(day_of(s["date"]) <= dt.date(2019, 12, 31) for a in early["aliases"] for s in a["sources"])
     assert all(day_of(s["date"]) <= dt.date(2019, 12, 31) for s in early["sources"])
     assert {a["name"] for a in early["aliases"]} < {a["name"] for a in full["aliases"]}
+
+
+def test_as_of_governs_what_a_party_published(site):
+    """Graphika's page lists the reports it published; as of 2020, only those out by then."""
+    def published(**params):
+        page = parse(httpx.get(site.url + "/e/graphika", params=params, timeout=60).text)
+        return [li.find("span").text().removeprefix("— ").split(" ")[0]
+                for li in page.find("ul", id="published-list").find_all("li")]
+    full, then = published(), published(as_of="2020")
+    assert then and len(then) < len(full)
+    assert all(day_of(d) <= dt.date(2020, 12, 31) for d in then)
+    assert any(day_of(d) > dt.date(2020, 12, 31) for d in full)
