@@ -142,6 +142,9 @@ def test_entity_groups_claims_attributions_first(site):
     assert ["open" in g.attrs for g in groups[:3]] == [True, True, False]
     rows = groups[0].find("ol", cls="claim-rows").find_all("li")
     assert rows and all(r.attrs["id"].startswith("claim-spamouflage--attributedTo--") for r in rows)
+    # attributions in the verdict's order (most independent origins first), not the alphabet's
+    verdict = [li.attrs["id"].removeprefix("verdict-") for li in page.find_all("li", cls="verdict__line")]
+    assert [r.attrs["id"].removeprefix("claim-") for r in rows] == verdict
     # a row links to the claim page, where its full card is
     row = next(r for r in rows if r.attrs["id"] == "claim-spamouflage--attributedTo--prc-government")
     assert row.find("a").attrs["href"] == "/c/spamouflage--attributedTo--prc-government"

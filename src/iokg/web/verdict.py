@@ -206,3 +206,8 @@ def contested_ends(view: EntityView, chains: AttributionView) -> list[list[Above
                 found.append(Above(c.id, c.label, k.contesting, on_page=True))
         out.append(found)
     return out
+
+
+def by_support(claims: list[ClaimView], entity_id: str) -> list[ClaimView]:
+    """``claims`` in the verdict's order: most independent origins first, then the earliest said."""
+    return sorted(claims, key=lambda c: _order(_line(c, entity_id)))

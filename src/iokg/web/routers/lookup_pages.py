@@ -36,7 +36,7 @@ from iokg.store import build_id
 from iokg.web import presentation
 from iokg.web.attribution_svg import attribution_svg, empty_svg
 from iokg.web.templating import CONTENT_SECURITY_POLICY, render
-from iokg.web.verdict import contested_ends, summary, verdict
+from iokg.web.verdict import by_support, contested_ends, summary, verdict
 
 #: Entity types that can publish sources (a source's publisher is one of these).
 PARTY_TYPES = {"organization", "state-entity", "person"}
@@ -136,11 +136,15 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
             figures.released = [f for f in figures.released if f.claim in said]
             figures.reported = [f for f in figures.reported if f.claim in said]
     show_chains = bool(chains.hops) or view.type in vocab.OPERATIONS or when is not None
+    groups = presentation.group_claims(view.claims)
+    for g in groups:  # attributions in the verdict's order, not the alphabet's
+        if g.anchor == "attribution":
+            g.claims = by_support(g.claims, view.id)
     context = {
         "entity": view,
         "verdict": verdict(view, chains),
         "summaries": {c.id: summary(c, view.id) for c in view.claims},
-        "groups": presentation.group_claims(view.claims),
+        "groups": groups,
         "said": presentation.said_groups(view.claims, view.label),
         "chains": chains,
         "show_chains": show_chains,
