@@ -139,7 +139,7 @@ def source(store, id: str, as_of: dt.date | str | None = None) -> SourceView:
     if not rows:
         raise EntityNotFound(f"no source with id '{id}'")
     head = rows[0]
-    if not known(r.day(r.text(head, "dateTo")), when):
+    if not known(r.text(head, "dateTo") or r.text(head, "date"), when):
         raise EntityNotFound(f"source '{id}' is dated {r.text(head, 'date')}: not yet published as of "
                              f"{when.isoformat()}")
     related: dict[str, dict] = {"derivedFrom": {}, "derivative": {}}
