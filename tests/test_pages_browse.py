@@ -213,7 +213,7 @@ def test_technique_iris_resolve(site, iri, page, json):
 
 def test_entity_pages_link_their_techniques(site):
     page = get(site, "/e/spamouflage")
-    section = page.find("h2", id="techniques").parent
+    section = page.find("details", id="group-techniques")  # its heading is in the section's summary
     assert "/t/T0049.004" in section.links()
 
 

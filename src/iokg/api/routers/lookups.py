@@ -100,8 +100,8 @@ def search(request: Request,
 
 @router.get("/entities/{id}", response_model=provenance.EntityView, name="lookup_entity",
             summary="An entity with its names and every claim about it, with sources", dependencies=SLOT)
-def entity(request: Request, response: Response, id: str):
-    view = provenance.entity(_graph(request), id)
+def entity(request: Request, response: Response, id: str, as_of: AsOf | None = Depends(as_of_param)):
+    view = provenance.entity(_graph(request), id, as_of.last_day if as_of else None)
     _canonical(request, response, "entity", view.id, view.iri)
     return view
 
@@ -114,16 +114,17 @@ def attribution(request: Request, id: str, as_of: AsOf | None = Depends(as_of_pa
 
 @router.get("/claims/{id}", response_model=provenance.ClaimView, name="lookup_claim",
             summary="A claim with every assertion by stance and its independent sources", dependencies=SLOT)
-def claim(request: Request, response: Response, id: str):
-    view = provenance.claim(_graph(request), id)
+def claim(request: Request, response: Response, id: str, as_of: AsOf | None = Depends(as_of_param)):
+    view = provenance.claim(_graph(request), id, as_of.last_day if as_of else None)
     _canonical(request, response, "claim", view.id, view.iri)
     return view
 
 
 @router.get("/sources/{id}", response_model=provenance.SourceView, name="lookup_source",
             summary="A source: metadata, derivation, and every claim it makes", dependencies=SLOT)
-def source(request: Request, response: Response, id: str):
-    view = provenance.source(_graph(request), id)
+def source(request: Request, response: Response, id: str, as_of: AsOf | None = Depends(as_of_param)):
+    """With ``as_of``, a source published after it is a 404 (it did not exist yet)."""
+    view = provenance.source(_graph(request), id, as_of.last_day if as_of else None)
     _canonical(request, response, "source", view.id, view.iri)
     return view
 
