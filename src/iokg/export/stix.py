@@ -88,7 +88,7 @@ def _local(iri: str) -> str:
 
 def bundle(store: ox.Store) -> dict:
     """The STIX 2.1 bundle of the graph in ``store``, as JSON-ready data, objects sorted by id."""
-    g = StoreIndex(store)
+    g = StoreIndex.of(store)
     objects: dict[str, stix2.base._STIXBase] = {}
 
     def add(obj) -> str:
