@@ -156,6 +156,9 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         if problems and not shacl:
             raise IngestError(problems)
         build_dir = stores.new_build_dir(store_path)
+        folder = dumps.dumps_folder(build_dir)
+        # the dumps are written from the quads in hand by a process of their own meanwhile
+        writing = dumps.DumpsJob(quads, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc))
         try:
             store = ox.Store(str(build_dir))
             store.bulk_extend(quads)
@@ -166,21 +169,20 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
             if problems:
                 raise IngestError(problems)
             triples = len(store)
-            folder = dumps.dumps_folder(build_dir)
-            dumps.write_dumps(store, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc),
-                              quads=quads)
-            phases.done("dumps")
             del store
             # The search index goes inside the build, before it is published: a failed build never
             # changes what search finds, and servers pick the index up with the store.
             search_texts = build_index(stores.EmbeddedStore(build_dir), build_dir / SEARCH_INDEX)
             phases.done("search index")
+            writing.wait()
+            phases.done("dumps (waiting for them)")
             (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
             export = export_path or store_path.with_suffix(".trig")
             _export(folder / "iokg.trig", export)
             stores.publish(store_path, build_dir)
             phases.done("publish")
         except BaseException:
+            writing.cancel()
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
     return BuildReport(counts=dict(converted.counts), triples=triples,

@@ -27,7 +27,9 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import multiprocessing
 import os
+import traceback
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -130,7 +132,7 @@ class DumpsNotFound(IokgError):
     """The store has no dumps (it was not made by `iokg build`, or before dumps existed)."""
 
 
-def write_dumps(store: ox.Store, folder: Path, *, build: str, built: dt.datetime,
+def write_dumps(store: ox.Store | None, folder: Path, *, build: str, built: dt.datetime,
                 quads: list[ox.Quad] | None = None) -> Manifest:
     """Write every dump of ``store`` and the manifest into ``folder``.
 
@@ -235,3 +237,48 @@ def _atomically(path: Path, write) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+class DumpsJob:
+    """The dumps of a build being written by a process of its own (forked, so it shares the quads
+    in hand without copying them), while the build loads its store and checks the shapes; a
+    machine without ``fork`` writes them in `wait`. `cancel` stops it (a build with problems)."""
+
+    def __init__(self, quads: list[ox.Quad], folder: Path, *, build: str, built: dt.datetime):
+        self.args = (quads, Path(folder), build, built)
+        self.error = Path(folder).parent / f".dumps-error-{os.getpid()}"
+        self.process = None
+        try:
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:
+            return
+        self.process = ctx.Process(target=self._run, daemon=True)
+        self.process.start()
+
+    def _run(self) -> None:  # in the child
+        quads, folder, build, built = self.args
+        try:
+            write_dumps(None, folder, build=build, built=built, quads=quads)
+        except BaseException:
+            self.error.write_text(traceback.format_exc(), encoding="utf-8")
+            os._exit(1)
+        os._exit(0)
+
+    def wait(self) -> Manifest:
+        """The manifest, once every file is written; `IokgError` if writing failed."""
+        quads, folder, build, built = self.args
+        if self.process is None:
+            return write_dumps(None, folder, build=build, built=built, quads=quads)
+        self.process.join()
+        if self.process.exitcode != 0:
+            detail = self.error.read_text(encoding="utf-8") if self.error.exists() else \
+                f"exit code {self.process.exitcode}"
+            self.error.unlink(missing_ok=True)
+            raise IokgError(f"writing the dumps failed: {detail.strip().splitlines()[-1]}")
+        return read_manifest(folder)
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.error.unlink(missing_ok=True)
