@@ -1,0 +1,86 @@
+"""``python -m iokg.bench.build``: how long `iokg build` takes against pyoxigraph's own bulk load.
+
+Generates the benchmark's synthetic data (`iokg.bench.generate`), builds it with the real
+`iokg.build.build`, SHACL shapes on, and prints the seconds of each phase; then bulk-loads the
+build's own exported N-Quads (``dumps/iokg.nq``) into a fresh on-disk pyoxigraph store (the
+best of ``--loads`` runs) and prints the ratio of the two. The target is a build within 3× of that
+load (docs/performance.md, "Build time"). Everything runs in a temporary folder (``--workdir``
+to choose one, ``--keep`` to keep it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from iokg.bench.generate import DEFAULT_SCALE, generate
+from iokg.build import build
+from iokg.export.dumps import dumps_folder
+
+
+def bulk_load_seconds(nquads: Path, folder: Path) -> float:
+    """Seconds to bulk-load ``nquads`` into a fresh store in ``folder`` and flush it."""
+    start = time.perf_counter()
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - start
+    del store
+    shutil.rmtree(folder, ignore_errors=True)
+    return seconds
+
+
+def measure(workdir: Path, *, scale: float, seed: int, loads: int, say=print) -> dict:
+    """Generate, build (shapes on), bulk-load the build's N-Quads; the figures as a dict."""
+    t0 = time.perf_counter()
+    g = generate(workdir / "data", scale=scale, seed=seed)
+    say(f"generated scale {scale:g} seed {seed} in {time.perf_counter() - t0:.1f} s: "
+        + ", ".join(f"{v} {k}" for k, v in g.counts.items()) + f", {g.files} files")
+    report = build(g.data_dir, workdir / "store", workdir / "store.trig", shacl=True)
+    say(f"iokg build (SHACL on): {report.seconds:.2f} s for {report.summary()}")
+    width = max(len(k) for k in report.phases)
+    for name, seconds in report.phases.items():
+        say(f"  {name:<{width}}  {seconds:7.2f} s  {100 * seconds / report.seconds:5.1f} %")
+    nquads = dumps_folder((workdir / "store").resolve()) / "iokg.nq"
+    runs = [bulk_load_seconds(nquads, workdir / f"load-{i}") for i in range(loads)]
+    best = min(runs)
+    say(f"bulk_load of the build's N-Quads ({nquads.stat().st_size / 1e6:.1f} MB, {report.triples} triples) "
+        f"into a fresh store: best {best:.2f} s of {', '.join(f'{r:.2f}' for r in runs)}")
+    ratio = report.seconds / best
+    say(f"build / bulk_load = {report.seconds:.2f} / {best:.2f} = {ratio:.2f}× (target ≤ 3×); "
+        f"load average {os.getloadavg()[0]:.1f}")
+    return {"build": report.seconds, "bulk_load": best, "ratio": ratio, "phases": report.phases,
+            "triples": report.triples}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m iokg.bench.build", description=__doc__.split("\n\n")[0])
+    p.add_argument("--scale", type=float, default=DEFAULT_SCALE,
+                   help=f"size of the synthetic graph (default {DEFAULT_SCALE})")
+    p.add_argument("--seed", type=int, default=1, help="seed of the generator (default 1)")
+    p.add_argument("--loads", type=int, default=3, help="bulk loads to time, the best counts (default 3)")
+    p.add_argument("--workdir", type=Path, default=None, help="folder for data and stores (default: a temp dir)")
+    p.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = p.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="iokg-bench-build-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"pyoxigraph {ox.__version__}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+        measure(workdir, scale=args.scale, seed=args.seed, loads=max(1, args.loads))
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
