@@ -16,8 +16,8 @@ The compiler knows the SHACL Core constraints the shapes use (``sh:minCount``, `
 ``sh:datatype``, ``sh:nodeKind``, ``sh:class``, ``sh:in``, ``sh:maxLength``, ``sh:or``, ``sh:xone``
 over property shapes, paths that are an IRI or ``sh:inversePath`` of one) and ``sh:sparql``
 SELECT constraints; a shape using anything else is refused (`ShapeNotSupported`) rather than
-silently skipped. Like pySHACL, it checks the value space of ``sh:datatype`` by the datatype IRI
-only: lexical forms are checked earlier, by the records' own checks.
+silently skipped. As pySHACL does, ``sh:datatype`` also checks the lexical form of the XSD
+dates and numbers (an ``"2021-02-31"^^xsd:date`` fails it).
 
 Every violation is reported at the file and line its focus node was written at.
 """
@@ -47,6 +47,13 @@ _NODE_KINDS = {SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "
                SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
                SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
                SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))"}
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Datatypes whose lexical forms are checked (by a cast, which fails on an ill-formed one), as
+#: pySHACL checks them: an "2021-02-31"^^xsd:date is not an xsd:date.
+_CASTABLE = {_XSD + t for t in ("date", "gYearMonth", "gYear", "dateTime", "time", "integer", "decimal",
+                               "double", "float", "boolean")}
 
 
 class ShapeNotSupported(IokgError):
@@ -151,7 +158,8 @@ class _Compiler:
         """A SPARQL expression true when the value ``v`` meets the value constraints of ``shape``."""
         parts = []
         for dt in self.g.objects(shape, SH.datatype):
-            parts.append(f"(isLiteral({v}) && datatype({v}) = {_iri(dt)})")
+            well_formed = f" && COALESCE(isLiteral({_iri(dt)}(STR({v}))), false)" if str(dt) in _CASTABLE else ""
+            parts.append(f"(isLiteral({v}) && datatype({v}) = {_iri(dt)}{well_formed})")
         for kind in self.g.objects(shape, SH.nodeKind):
             parts.append(_NODE_KINDS[kind].format(v=v))
         for cls in self.g.objects(shape, SH["class"]):
