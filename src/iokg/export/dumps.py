@@ -67,6 +67,7 @@ FORMATS: tuple[DumpFormat, ...] = (
                "http://www.w3.org/ns/formats/JSON-LD", ox.RdfFormat.JSON_LD),
 )
 GZIP = "application/gzip"
+NQUADS = "iokg.nq"
 
 
 @dataclass(frozen=True)
@@ -132,15 +133,24 @@ class DumpsNotFound(IokgError):
     """The store has no dumps (it was not made by `iokg build`, or before dumps existed)."""
 
 
+def write_nquads(quads: list[ox.Quad], folder: Path) -> Path:
+    """Write the N-Quads dump of ``quads`` into ``folder`` (what `iokg build` then bulk-loads)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / NQUADS
+    _atomically(path, lambda tmp: ox.serialize(quads, str(tmp), format=ox.RdfFormat.N_QUADS))
+    return path
+
+
 def write_dumps(store: ox.Store | None, folder: Path, *, build: str, built: dt.datetime,
-                quads: list[ox.Quad] | None = None) -> Manifest:
+                quads: list[ox.Quad] | None = None, written: tuple[str, ...] = ()) -> Manifest:
     """Write every dump of ``store`` and the manifest into ``folder``.
 
     ``quads``, when given, are the store's quads, each once, in the order the dumps list them
     (`iokg build` passes the graph it loaded, sorted): the dumps are then serialized from them,
     much faster than reading the store back, and the STIX bundle and claims.csv share one index.
     The gzip files are compressed on threads of their own (zlib works outside the GIL) while the
-    next files are written.
+    next files are written. ``written`` names plain files already in ``folder`` (`write_nquads`).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -154,8 +164,9 @@ def write_dumps(store: ox.Store | None, folder: Path, *, build: str, built: dt.d
     with ThreadPoolExecutor(max_workers=2) as pool:
         for fmt in FORMATS:
             plain = folder / fmt.name
-            _atomically(plain, lambda tmp, fmt=fmt: ox.serialize(
-                source, str(tmp), format=fmt.rdf_format, prefixes=_prefixes(fmt)))
+            if fmt.name not in written:
+                _atomically(plain, lambda tmp, fmt=fmt: ox.serialize(
+                    source, str(tmp), format=fmt.rdf_format, prefixes=_prefixes(fmt)))
             packed = folder / (fmt.name + ".gz")
             packing.append(pool.submit(_atomically, packed, lambda tmp, plain=plain: _gzip(plain, tmp)))
         index = source
@@ -244,8 +255,10 @@ class DumpsJob:
     in hand without copying them), while the build loads its store and checks the shapes; a
     machine without ``fork`` writes them in `wait`. `cancel` stops it (a build with problems)."""
 
-    def __init__(self, quads: list[ox.Quad], folder: Path, *, build: str, built: dt.datetime):
+    def __init__(self, quads: list[ox.Quad], folder: Path, *, build: str, built: dt.datetime,
+                 written: tuple[str, ...] = ()):
         self.args = (quads, Path(folder), build, built)
+        self.written = written
         self.error = Path(folder).parent / f".dumps-error-{os.getpid()}"
         self.process = None
         try:
@@ -258,7 +271,7 @@ class DumpsJob:
     def _run(self) -> None:  # in the child
         quads, folder, build, built = self.args
         try:
-            write_dumps(None, folder, build=build, built=built, quads=quads)
+            write_dumps(None, folder, build=build, built=built, quads=quads, written=self.written)
         except BaseException:
             self.error.write_text(traceback.format_exc(), encoding="utf-8")
             os._exit(1)
@@ -268,7 +281,7 @@ class DumpsJob:
         """The manifest, once every file is written; `IokgError` if writing failed."""
         quads, folder, build, built = self.args
         if self.process is None:
-            return write_dumps(None, folder, build=build, built=built, quads=quads)
+            return write_dumps(None, folder, build=build, built=built, quads=quads, written=self.written)
         self.process.join()
         if self.process.exitcode != 0:
             detail = self.error.read_text(encoding="utf-8") if self.error.exists() else \
