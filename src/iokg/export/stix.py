@@ -3,7 +3,8 @@
 Made from a store (the one code path: `iokg build` writes it into the build's dumps, `iokg
 export stix` writes it from the store served). `iokg export stix` makes every object with the
 `stix2` library, which checks it as it is made; `iokg build` makes the same objects as plain data
-(`_Plain`, several times faster), and tests/test_stix.py holds the two to the same bytes. Every id is a UUID version 5 over the iokg IRI the object stands for, in
+(`_Plain`, several times faster), and tests/test_stix.py holds the two to the same bytes.
+Every id is a UUID version 5 over the iokg IRI the object stands for, in
 the fixed namespace `NAMESPACE`, and every time stamp comes from the data, so the same graph
 gives the same bundle, byte for byte.
 
