@@ -27,10 +27,9 @@ from iokg.api.links import Links
 from iokg.api.routers import datasets, dumps, health, lookups, releases, sparql
 from iokg.datasets.catalog import DatasetStore
 from iokg.queries import load_queries
-from iokg.search import SearchIndex
+from iokg.remote.backend import open_backend
+from iokg.remote.store import PinBuild
 from iokg.settings import Settings
-from iokg.sparql.executor import QueryExecutor
-from iokg.store import EmbeddedStore
 from iokg.web.routers import browse_pages, dataset_pages, lookup_pages, pages, release_pages
 
 log = logging.getLogger("iokg.api")
@@ -41,7 +40,8 @@ def create_app(settings: Settings) -> FastAPI:
     workers start with the app's lifespan and stop with it; ``app.state.executor`` is the `QueryExecutor`
     routes share, ``app.state.datasets`` the `DatasetStore`."""
     load_queries()  # a package installed without its named queries fails here, not with a 404 per lookup
-    executor = QueryExecutor.from_settings(settings)
+    backend = open_backend(settings)  # the embedded store, or the remote one (IOKG_REMOTE)
+    executor = backend.executor
     dataset_store = DatasetStore.from_settings(settings)
 
     @asynccontextmanager
@@ -51,7 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
             "iokg serving SPARQL at http://%s:%d/sparql over the store %s",
             settings.host,
             settings.port,
-            settings.store,
+            settings.remote_query_url if backend.remote else settings.store,
         )
         try:
             yield
@@ -69,12 +69,14 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.executor = executor
-    app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
+    app.state.graph = backend.graph  # what the lookups read: EmbeddedStore or RemoteStore
     app.state.datasets = dataset_store  # the imported datasets (DuckDB over Parquet)
-    app.state.search = SearchIndex(app.state.graph)  # the search index of the build it serves
+    app.state.search = backend.search  # the search index of the build it serves
     app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     install_cors(app)
+    if backend.remote:
+        app.add_middleware(PinBuild)  # one build per request: every read of a page from the same one
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)
