@@ -20,6 +20,8 @@ from iokg.remote.client import Response, StoreFailed
 JSON_RESULTS = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEANS = {"1": "true", "0": "false"}
 
 _RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -40,9 +42,12 @@ _GRAPH_FORMATS = {
 
 
 def usual_term(term: Any, usual: Mapping[str, str]) -> Any:
-    """``term`` with a tagged graph name replaced by the graph's usual name."""
+    """``term`` with a tagged graph name replaced by the graph's usual name, and a boolean in its
+    canonical form (Virtuoso writes ``"1"^^xsd:boolean`` for ``true``)."""
     if isinstance(term, ox.NamedNode) and term.value in usual:
         return ox.NamedNode(usual[term.value])
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN and term.value in _BOOLEANS:
+        return ox.Literal(_BOOLEANS[term.value], datatype=term.datatype)
     return term
 
 
