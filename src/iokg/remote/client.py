@@ -8,6 +8,8 @@ Protocol, with a time limit on every request and bounded retries when the store 
 - A store that cannot be reached (connection refused or reset, 502, 503, 504) is tried again
   with backoff (50 ms doubling, at most 1 s apart) for at most ``IOKG_REMOTE_RETRY_MS``, within
   the query's own time limit; then `StoreUnavailable` (503 with ``Retry-After``). Never a hang.
+- Virtuoso's answer to a query its own time limit stopped is a 200 with incomplete results and
+  an ``X-SQL-State: S1TAT`` header: that is taken as the timeout it is, never as a result.
 - Any other refusal is `StoreFailed` (the store's own message, shortened), or `InvalidQuery`
   for a 400.
 """
@@ -133,6 +135,7 @@ class RemoteClient:
                     try:
                         if raw.status_code >= 300:
                             _refused(raw, url)
+                        _check_complete(raw, limit_ms)
                         yield Response(raw, deadline, limit_ms)
                         return
                     finally:
@@ -211,6 +214,20 @@ class _ChunkReader:
 def _timeout(limit_ms: int) -> QueryTimeout:
     return attach_limit(QueryTimeout(f"query stopped after its time limit of {limit_ms} ms "
                                      "(IOKG_QUERY_TIMEOUT_MS)"), "IOKG_QUERY_TIMEOUT_MS", limit_ms)
+
+
+def _check_complete(raw: httpx.Response, limit_ms: int) -> None:
+    """Virtuoso answers a query stopped by its time limit with 200 and *incomplete* results,
+    saying so only in ``X-SQL-State`` (``S1TAT``): that is a timeout, never a result."""
+    state = raw.headers.get("x-sql-state")
+    if state is None:
+        return
+    message = " ".join(raw.headers.get("x-sql-message", "").split())[:MESSAGE_CHARS]
+    if state.upper() == "S1TAT":
+        raise attach_limit(QueryTimeout(f"query stopped after its time limit of {limit_ms} ms "
+                                        "(IOKG_QUERY_TIMEOUT_MS) on the SPARQL store"),
+                           "IOKG_QUERY_TIMEOUT_MS", limit_ms)
+    raise StoreFailed(f"the SPARQL store reported {state} with its answer: {message}")
 
 
 def _refused(raw: httpx.Response, url: str) -> None:
