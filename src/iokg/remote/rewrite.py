@@ -25,6 +25,7 @@ as the text a user sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin
@@ -67,7 +68,7 @@ def rewrite(text: str, graphs: Mapping[str, str], base_iri: str | None = None) -
     Relative IRIs resolve against ``base_iri`` (then the query's own ``BASE``); prefixed names
     against the query's ``PREFIX`` declarations, then the predeclared prefixes.
     """
-    toks = tokens(text)
+    toks = _joined_pnames(text, tokens(text))
     prefixes = dict(PREDECLARED)
     base = base_iri
     out: list[str] = []
@@ -118,6 +119,29 @@ def rewrite(text: str, graphs: Mapping[str, str], base_iri: str | None = None) -
         else:
             out.append(tok)
     return "".join(out)
+
+
+#: The rest of a prefixed name's local part after a backslash escape (the screening lexer stops
+#: at the escaped character; its keywords do not care, graph names do).
+_LOCAL_REST = re.compile(r"(?:\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{2}|[\w\-:]|\.(?=[\w\-:%\\]))*")
+
+
+def _joined_pnames(text: str, toks: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """``toks`` with each prefixed name that has backslash escapes in one token."""
+    out: list[tuple[str, str, int]] = []
+    skip_to = -1
+    for kind, tok, offset in toks:
+        if offset < skip_to:
+            continue
+        if kind == "pname" and tok.endswith("\\"):
+            start = offset + len(tok) - 1
+            end = _LOCAL_REST.match(text, start).end()
+            if end > start:
+                out.append((kind, text[offset:end], offset))
+                skip_to = end
+                continue
+        out.append((kind, tok, offset))
+    return out
 
 
 def _resolve(iri: str, base: str | None) -> str:
