@@ -10,12 +10,17 @@ store. The same methods as `iokg.sparql.executor.QueryExecutor` (``run``, ``sele
 3. the answer is read as it streams, cut one row past ``IOKG_MAX_RESULT_ROWS``, its graph names
    mapped back, and written by pyoxigraph in the client's format (`iokg.remote.results`).
 
-The time limit is the client's (`iokg.remote.client`), and the store's where it takes one.
+The time limit is the client's (`iokg.remote.client`), and the store's where it takes one; at
+most ``IOKG_MAX_CONCURRENT_QUERIES`` queries of this executor (`/sparql`, the query page,
+`/queries/{name}`) go to the store at once; the lookups and pages read through `RemoteStore`
+directly, as they read `EmbeddedStore` on the embedded store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +33,7 @@ from iokg.remote.rewrite import ABSENT_GRAPH, prologue, rewrite
 from iokg.remote.store import RemoteStore
 from iokg.sparql import protocol
 from iokg.sparql.dataset import Dataset
+from iokg.sparql.limits import attach_limit
 from iokg.sparql.prefixes import PREDECLARED
 from iokg.sparql.screening import screen
 from iokg.sparql.syntax import syntax_error
@@ -66,6 +72,7 @@ class RemoteExecutor:
         self.client: RemoteClient = store.client
         self.max_result_rows = max_result_rows
         self.max_concurrent_queries = max_concurrent_queries
+        self._slots = threading.BoundedSemaphore(max_concurrent_queries)
 
     def start(self) -> RemoteExecutor:
         return self
@@ -92,6 +99,25 @@ class RemoteExecutor:
         if screened.form is not None and wanted is None:
             raise protocol.NotAcceptable(protocol.not_acceptable_message(screened.form))
         check_syntax(query, base_iri)
+        with self._slot():
+            return self._run(query, screened, gives_graph, results_media_type, graph_media_type, dataset, base_iri)
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        """One of ``max_concurrent_queries`` slots, waited for at most the time limit (as on the
+        embedded store, whose slots are its worker processes)."""
+        limit_ms = self.client.query_timeout_ms
+        if not self._slots.acquire(timeout=limit_ms / 1000):
+            raise attach_limit(errors.QueryTimeout(
+                f"all {self.max_concurrent_queries} query slots stayed busy for {limit_ms} ms "
+                "(IOKG_MAX_CONCURRENT_QUERIES); try again later"),
+                "IOKG_MAX_CONCURRENT_QUERIES", self.max_concurrent_queries)
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    def _run(self, query, screened, gives_graph, results_media_type, graph_media_type, dataset, base_iri):
         build = self.store.current()
         text = prologue(rewrite(query, build.tagged, base_iri), base_iri)
         if dataset.is_given:
@@ -122,7 +148,8 @@ class RemoteExecutor:
         """A trusted, named SELECT with bound parameters; rows of terms (no row cap)."""
         screen(query)
         try:
-            return self.store.select(query, dict(substitutions or {}))
+            with self._slot():
+                return self.store.select(query, dict(substitutions or {}))
         except errors.StoreNotFound:
             raise
         except errors.IokgError as e:
