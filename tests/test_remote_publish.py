@@ -241,3 +241,25 @@ def test_two_replicas_serve_one_whole_build_through_a_push(lookups_store_path, r
                 page = httpx.get(url + "/e/panda-a", timeout=60)
                 assert build_id_of(page.text) == second and '<h1 id="entity-title">PANDA-Z</h1>' in page.text
                 assert httpx.get(url + "/entities/panda-a", timeout=60).json()["label"] == "PANDA-Z"
+
+
+def test_build_remote_on_the_command_line_builds_pushes_and_serves(data_copy, tmp_path):
+    """`iokg build --remote`, then `iokg push` again: the real commands, the real store."""
+    from conftest import iokg
+
+    store = tmp_path / "store"
+    with oxigraph_store(tmp_path / "oxigraph") as settings:
+        env = iokg_env(settings)
+        done = iokg("build", "--remote", "--data", str(data_copy), "--store", str(store), env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert f"pushed build {build_id(store)}" in done.stdout
+        assert builds_in(settings) == {build_id(store)}
+        again = iokg("push", "--store", str(store), env=env)
+        assert again.returncode == 0 and "replaced" in again.stdout
+        # without the update URL a push says what is missing, and changes nothing
+        no_update = {k: v for k, v in env.items() if k != "IOKG_REMOTE_UPDATE_URL"}
+        refused = iokg("push", "--store", str(store), env=no_update)
+        assert refused.returncode == 1 and "IOKG_REMOTE_UPDATE_URL" in refused.stderr
+        with replica(settings, store) as url:
+            page = httpx.get(url + "/", timeout=60)
+            assert page.status_code == 200 and build_id_of(page.text) == build_id(store)
