@@ -33,6 +33,9 @@ def test_docstring_examples():
     # FROM / FROM NAMED naming no graph of the build reach no graph at all (no other build, no control graph)
     ("SELECT * FROM <urn:iokg:control> FROM NAMED <https://w3id.org/iokg/graph/data@old> { ?s ?p ?o }",
      f"SELECT * FROM <{ABSENT_GRAPH}> FROM NAMED <{ABSENT_GRAPH}> {{ ?s ?p ?o }}"),
+    # a graph's IRI in a triple pattern is a term of the data (a release graph describes itself)
+    (f"SELECT ?l {{ GRAPH <{DERIVED}> {{ <{DERIVED}> dcterms:license ?l }} }}",
+     f"SELECT ?l {{ GRAPH <{DERIVED}@b1> {{ <{DERIVED}> dcterms:license ?l }} }}"),
     # an IRI that is no graph name is untouched, even where FROM is elsewhere in the text
     ("SELECT * FROM <https://w3id.org/iokg/graph/data> { ?s <http://e/p> <http://e/o> }",
      "SELECT * FROM <https://w3id.org/iokg/graph/data@b1> { ?s <http://e/p> <http://e/o> }"),

@@ -4,9 +4,11 @@ the endpoint's base, and parameters bound as RDF terms.
 A build's graphs live in the store under *tagged* names, ``<graph IRI>@<build id>``
 (`tagged`), so several builds can sit side by side while one is served. Clients and the named
 queries keep writing the usual names (``GRAPH <https://w3id.org/iokg/graph/derived>``): every IRI
-of the query that names one of the build's graphs, written in full or as a prefixed name, is
-replaced by its tagged name before the text is sent (`rewrite`), and every tagged name in the
-results is mapped back (`iokg.remote.results`). IRIs after ``FROM`` / ``FROM NAMED`` that name no
+in a graph position (after ``GRAPH``, ``FROM`` or ``FROM NAMED``) that names one of the build's
+graphs, written in full, relative or as a prefixed name, is replaced by its tagged name before the
+text is sent (`rewrite`), and every tagged name in the results is mapped back
+(`iokg.remote.results`). An IRI anywhere else is a term of the data, read as written (a release's
+graph describes itself with ``dcterms:license``). IRIs after ``FROM`` / ``FROM NAMED`` that name no
 graph of the build become `ABSENT_GRAPH`, so no query reaches another build or the control graph.
 
 Parameters are bound as a ``VALUES`` block at the start of the outermost group
@@ -63,7 +65,8 @@ def _unescape_local(local: str) -> str:
 
 
 def rewrite(text: str, graphs: Mapping[str, str], base_iri: str | None = None) -> str:
-    """``text`` with every IRI naming a graph of ``graphs`` (usual name → tagged name) tagged.
+    """``text`` with every graph name (after GRAPH, FROM, FROM NAMED) that is one of ``graphs``
+    (usual name → tagged name) tagged.
 
     Relative IRIs resolve against ``base_iri`` (then the query's own ``BASE``); prefixed names
     against the query's ``PREFIX`` declarations, then the predeclared prefixes.
@@ -112,7 +115,8 @@ def rewrite(text: str, graphs: Mapping[str, str], base_iri: str | None = None) -
             if name in prefixes:
                 iri = prefixes[name] + _unescape_local(local)
         significant.append(kind)
-        if iri is not None and iri in graphs:
+        in_graph = in_from or previous == "GRAPH"
+        if iri is not None and in_graph and iri in graphs:
             out.append(f"<{graphs[iri]}>")
         elif iri is not None and in_from:
             out.append(f"<{ABSENT_GRAPH}>")
