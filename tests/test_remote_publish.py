@@ -226,9 +226,16 @@ def test_two_replicas_serve_one_whole_build_through_a_push(lookups_store_path, r
             for t in pollers:
                 t.start()
             try:
-                time.sleep(0.3)
+                deadline = time.monotonic() + 60
+                while not any(build == first for _, _, build, _ in seen):
+                    assert time.monotonic() < deadline, "the replicas answered nothing"
+                    time.sleep(0.05)
                 push_build(settings, renamed_store)
-                time.sleep(0.3)
+                # the pollers go on until each replica has answered from the new build
+                deadline = time.monotonic() + 60
+                while not all(any(u == url and build == second for u, _, build, _ in seen) for url in (one, two)):
+                    assert time.monotonic() < deadline, "a replica did not pick up the new build"
+                    time.sleep(0.05)
             finally:
                 stop.set()
                 for t in pollers:
