@@ -17,6 +17,9 @@ if [ -f scripts/install-browser.sh ]; then
     bash scripts/install-browser.sh
 fi
 
+# The remote-store tests run iokg against Virtuoso Open Source (Debian's package).
+bash scripts/install-virtuoso.sh
+
 # Lint first: a change that ruff flags (pyproject.toml, [tool.ruff]) fails here, before the tests run.
 .venv/bin/ruff check src tests
 

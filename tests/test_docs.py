@@ -66,7 +66,7 @@ def test_readme_commands_exist():
     from iokg.cli import main
 
     commands = re.findall(r"^\| `iokg (\w+)", readme, re.M)
-    assert len(commands) == 8
+    assert len(commands) == 9
     for cmd in commands:
         assert cmd in main.commands, cmd
 

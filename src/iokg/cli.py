@@ -24,6 +24,45 @@ store_option = click.option("--store", type=click.Path(path_type=Path), default=
                             help="Store path [env IOKG_STORE; default var/store].")
 data_option = click.option("--data", type=click.Path(path_type=Path), default=None,
                            help="Folder of curated YAML [env IOKG_DATA; default data/].")
+
+
+def remote_options(f):
+    """The remote store's options (each also an IOKG_REMOTE_* variable; see docs/operations.md)."""
+    for option in reversed([
+        click.option("--remote", is_flag=True, default=None,
+                     help="Use the remote SPARQL store [env IOKG_REMOTE]."),
+        click.option("--remote-query-url", default=None, metavar="URL",
+                     help="Its SPARQL query endpoint [env IOKG_REMOTE_QUERY_URL]."),
+        click.option("--remote-update-url", default=None, metavar="URL",
+                     help="Its SPARQL Update endpoint [env IOKG_REMOTE_UPDATE_URL]."),
+        click.option("--remote-gsp-url", default=None, metavar="URL",
+                     help="Its Graph Store Protocol endpoint, optional [env IOKG_REMOTE_GSP_URL]."),
+        click.option("--remote-timeout-param", default=None, metavar="NAME",
+                     help="Its time-limit parameter, in ms [env IOKG_REMOTE_TIMEOUT_PARAM]."),
+        click.option("--remote-retry-ms", type=int, default=None,
+                     help="How long to retry a store that is down [env IOKG_REMOTE_RETRY_MS]."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _push(settings: Settings) -> None:
+    """Push the store's current build to the remote store and serve it there."""
+    from iokg.remote.backend import remote_client
+    from iokg.remote.push import push as run_push
+    from iokg.store import build_id, resolve_store
+
+    current = build_id(settings.store)
+    if current is None:
+        raise IokgError(f"{settings.store} is not a build of `iokg build`; nothing to push")
+    client = remote_client(settings)
+    try:
+        report = run_push(client, resolve_store(settings.store) / "dumps" / "iokg.nq", current)
+    finally:
+        client.close()
+    click.echo(f"pushed {report.summary()}")
+
+
 datasets_option = click.option("--datasets", type=click.Path(path_type=Path), default=None,
                                help="Folder of imported datasets [env IOKG_DATASETS; default <store>.datasets].")
 
@@ -63,11 +102,18 @@ def validate(data: Path | None) -> None:
 @store_option
 @click.option("--export", type=click.Path(path_type=Path), default=None,
               help="Where to write the whole graph as TriG [default <store>.trig].")
-def build(data: Path | None, store: Path | None, export: Path | None) -> None:
-    """Check the curated YAML and, only if all is well, build and publish a new store."""
+@remote_options
+def build(data: Path | None, store: Path | None, export: Path | None, **remote) -> None:
+    """Check the curated YAML and, only if all is well, build and publish a new store.
+
+    With --remote, the new build is then pushed to the remote SPARQL store and served there.
+    """
     from iokg.build import build as run
 
-    settings = _settings(data=data, store=store, export=export)
+    try:
+        settings = _settings(data=data, store=store, export=export, **remote)
+    except ValueError as e:
+        _fail(IokgError(str(e)))
     try:
         report = run(settings.data, settings.store, settings.export_path)
     except IokgError as e:
@@ -76,6 +122,27 @@ def build(data: Path | None, store: Path | None, export: Path | None) -> None:
     click.echo(f"store:  {report.store}")
     click.echo(f"search: {report.search_texts} texts indexed")
     click.echo(f"export: {report.export}")
+    if settings.remote:
+        try:
+            _push(settings)
+        except IokgError as e:
+            _fail(IokgError(f"the build is published locally, but not on the remote store: {e}"))
+
+
+@main.command()
+@store_option
+@remote_options
+def push(store: Path | None, **remote) -> None:
+    """Push the store's current build to the remote SPARQL store (what `build --remote` does
+    after building), then drop the store's older builds. The previous build stays served until
+    the one pointer switches."""
+    try:
+        settings = _settings(store=store, **remote)
+        _push(settings)
+    except ValueError as e:
+        _fail(IokgError(str(e)))
+    except IokgError as e:
+        _fail(e)
 
 
 @main.command()
@@ -284,11 +351,13 @@ def list_datasets(datasets: Path | None, store: Path | None) -> None:
 @click.option("--public-url", default=None, metavar="URL",
               help="The public address of the pages, for links to cite [env IOKG_PUBLIC_URL; "
                    "default: the graph's base, https://w3id.org/iokg/].")
+@remote_options
 def serve(store: Path | None, data: Path | None, datasets: Path | None, host: str | None, port: int | None,
           build_first: bool, public_url: str | None, **limits: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
 
-    A build published while the server runs is picked up without a restart.
+    A build published while the server runs is picked up without a restart. With --remote,
+    everything is answered from the remote SPARQL store's served build.
     """
     try:
         settings = _settings(store=store, data=data, datasets=datasets, host=host, port=port,

@@ -63,6 +63,17 @@ class StoreNotFound(IokgError):
     """The store path does not hold a store (or it could not be read)."""
 
 
+class StoreUnavailable(StoreNotFound):
+    """The remote store could not be reached within the retry budget; ``retry_after_s`` says
+    when to try again (the API sends it as ``Retry-After``)."""
+
+    retry_after_s = 5
+
+
+class StoreFailed(IokgError):
+    """The remote store answered with an error that is not the client's fault."""
+
+
 class EntityNotFound(IokgError):
     """No entity, source or claim has the id asked for."""
 

@@ -76,6 +76,47 @@ class Settings(BaseSettings):
         "links to cite use it. Without it they use the graph's own base, https://w3id.org/iokg/.",
     )
 
+    remote: bool = Field(
+        default=False,
+        description="Serve from the remote SPARQL store named by IOKG_REMOTE_QUERY_URL instead of the "
+        "embedded one (`iokg serve --remote`); see docs/operations.md.",
+    )
+    remote_query_url: str | None = Field(
+        default=None,
+        description="The remote store's SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query "
+        "(Oxigraph) or http://127.0.0.1:8890/sparql (Virtuoso).",
+    )
+    remote_update_url: str | None = Field(
+        default=None,
+        description="The remote store's SPARQL 1.1 Update endpoint; `iokg build --remote` needs it.",
+    )
+    remote_gsp_url: str | None = Field(
+        default=None,
+        description="The remote store's Graph Store Protocol endpoint (optional): a push loads each "
+        "graph with one PUT instead of INSERT DATA updates.",
+    )
+    remote_timeout_param: str | None = Field(
+        default=None,
+        description="The query parameter the remote store takes a time limit in milliseconds in "
+        "(Virtuoso: `timeout`); sent with IOKG_QUERY_TIMEOUT_MS. None: the limit is the client's alone.",
+    )
+    remote_retry_ms: int = Field(
+        default=3000, ge=0,
+        description="How long a request keeps trying a remote store that cannot be reached (with "
+        "backoff) before answering 503 with Retry-After.",
+    )
+
+    @field_validator("remote_query_url", "remote_update_url", "remote_gsp_url")
+    @classmethod
+    def _remote_url(cls, value: str | None) -> str | None:
+        """An absolute http(s) URL, or nothing."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("a remote store URL must be an http(s) URL such as http://127.0.0.1:7878/query")
+        return value.strip()
+
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str | None) -> str | None:

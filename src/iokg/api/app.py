@@ -27,10 +27,9 @@ from iokg.api.links import Links
 from iokg.api.routers import datasets, dumps, health, lookups, releases, sparql
 from iokg.datasets.catalog import DatasetStore
 from iokg.queries import load_queries
-from iokg.search import SearchIndex
+from iokg.remote.backend import open_backend
+from iokg.remote.store import PinBuild
 from iokg.settings import Settings
-from iokg.sparql.service import QueryService
-from iokg.store import EmbeddedStore
 from iokg.web.routers import browse_pages, dataset_pages, lookup_pages, pages, release_pages
 
 log = logging.getLogger("iokg.api")
@@ -42,7 +41,8 @@ def create_app(settings: Settings) -> FastAPI:
     every query goes through (`/sparql`, `/queries/{name}`, the lookups and pages), ``app.state.datasets``
     the `DatasetStore`."""
     load_queries()  # a package installed without its named queries fails here, not with a 404 per lookup
-    service = QueryService.from_settings(settings)
+    backend = open_backend(settings)  # the embedded store and its workers, or the remote store (IOKG_REMOTE)
+    service = backend.service
     dataset_store = DatasetStore.from_settings(settings)
 
     @asynccontextmanager
@@ -52,7 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
             "iokg serving SPARQL at http://%s:%d/sparql over the store %s",
             settings.host,
             settings.port,
-            settings.store,
+            settings.remote_query_url if backend.remote else settings.store,
         )
         try:
             yield
@@ -69,14 +69,15 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.service = service  # every query: /sparql, /queries/{name}, lookups and pages (in its workers)
+    app.state.service = service  # every query: /sparql, /queries/{name}, lookups and pages
+    app.state.graph = backend.graph  # the served build's id (EmbeddedStore or RemoteStore)
     app.state.datasets = dataset_store  # the imported datasets (DuckDB over Parquet)
-    # the search index of the build it serves (it reads the graph in-process only to index a store
-    # that has no index file, once per build)
-    app.state.search = SearchIndex(EmbeddedStore(settings.store))
+    app.state.search = backend.search  # the search index of the build it serves
     app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     install_cors(app)
+    if backend.remote:
+        app.add_middleware(PinBuild)  # one build per request: every read of a page from the same one
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)

@@ -38,7 +38,9 @@ from iokg.errors import (
     QueryWorkerFailed,
     RequestTooLarge,
     ResourceLimit,
+    StoreFailed,
     StoreNotFound,
+    StoreUnavailable,
     UnsupportedMediaType,
 )
 
@@ -60,6 +62,8 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     QueryTimeout: (503, "query_timeout"),
     ResourceLimit: (503, "resource_limit"),
     StoreNotFound: (503, "store_not_found"),
+    StoreUnavailable: (503, "store_unavailable"),
+    StoreFailed: (502, "store_error"),
 }
 
 
@@ -89,9 +93,13 @@ def _snake(phrase: str) -> str:
 
 async def _core_error(request: Request, error: Exception) -> JSONResponse:
     status, type_ = status_and_type(error)
-    return error_response(
+    response = error_response(
         status, type_, str(error), getattr(error, "limit", None), getattr(error, "position", None)
     )
+    retry_after = getattr(error, "retry_after_s", None)  # e.g. a remote store that is down
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

@@ -90,6 +90,13 @@ environment.globals.update(
 templates = Jinja2Templates(env=environment)
 
 
+def served_build(request: Request) -> str | None:
+    """The id of the build this request reads: the remote store's (pinned per request) or the
+    local store link's."""
+    of_graph = getattr(request.app.state.graph, "build_id", None)
+    return of_graph() if callable(of_graph) else build_id(request.app.state.settings.store)
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -97,7 +104,7 @@ def render(
     ``(label, url, is_current)``), with the pages' security headers."""
     route = request.scope.get("route")
     values = {"nav": navigation(request, getattr(route, "name", None)), "links": request.app.state.links,
-              "build": build_id(request.app.state.settings.store), **(context or {})}
+              "build": served_build(request), **(context or {})}
     response = templates.TemplateResponse(request, template, values, status_code=status_code)
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"

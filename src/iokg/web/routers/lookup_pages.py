@@ -33,10 +33,9 @@ from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.lookups import known
 from iokg.provenance.models import SourceRef
 from iokg.releases.lookups import takedown_figures
-from iokg.store import build_id
 from iokg.web import presentation
 from iokg.web.attribution_svg import attribution_svg, empty_svg
-from iokg.web.templating import CONTENT_SECURITY_POLICY, render
+from iokg.web.templating import CONTENT_SECURITY_POLICY, render, served_build
 from iokg.web.verdict import by_support, contested_ends, summary, verdict
 
 #: Entity types that can publish sources (a source's publisher is one of these).
@@ -201,7 +200,7 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
     refs = presentation.references(view, provenance.source_details(store).__getitem__)  # one query
     # The address to cite comes from IOKG_PUBLIC_URL (or the IRI), never from the request's Host.
     page_url = links_of(request).cite_url(view.iri, thing_path(request, "claim", id))
-    build = build_id(request.app.state.settings.store)
+    build = served_build(request)
     today = dt.date.today()
     context = {
         "claim": view,
