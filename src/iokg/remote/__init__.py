@@ -6,7 +6,8 @@
 - `iokg.remote.rewrite`: graph names tagged with the build, prologue, parameters as ``VALUES``;
 - `iokg.remote.store`: `RemoteStore` (``select``), the control graph, the build pinned per request;
 - `iokg.remote.results`: streamed results cut at the row cap, written by pyoxigraph;
-- `iokg.remote.executor`: `RemoteExecutor`, the `/sparql` side (``run``, ``select_rows``);
+- `iokg.remote.executor`: `RemoteExecutor`, the `/sparql` side (``evaluate``);
+- `iokg.remote.service`: `RemoteQueryService`, the query service's interface over the store;
 - `iokg.remote.push`: `push`, a build's dump loaded aside and published by one pointer switch;
 - `iokg.remote.backend`: `open_backend`, the embedded or the remote store by the settings.
 

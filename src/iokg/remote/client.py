@@ -25,8 +25,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from iokg.errors import InvalidQuery, IokgError, QueryTimeout, StoreFailed, StoreUnavailable
-from iokg.sparql.limits import attach_limit
+from iokg.errors import InvalidQuery, IokgError, Limit, QueryTimeout, StoreFailed, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -201,8 +200,8 @@ class _ChunkReader:
 
 
 def _timeout(limit_ms: int) -> QueryTimeout:
-    return attach_limit(QueryTimeout(f"query stopped after its time limit of {limit_ms} ms "
-                                     "(IOKG_QUERY_TIMEOUT_MS)"), "IOKG_QUERY_TIMEOUT_MS", limit_ms)
+    return QueryTimeout(f"query stopped after its time limit of {limit_ms} ms (IOKG_QUERY_TIMEOUT_MS)",
+                        limit=Limit("IOKG_QUERY_TIMEOUT_MS", limit_ms))
 
 
 def _check_complete(raw: httpx.Response, limit_ms: int) -> None:
@@ -213,9 +212,8 @@ def _check_complete(raw: httpx.Response, limit_ms: int) -> None:
         return
     message = " ".join(raw.headers.get("x-sql-message", "").split())[:MESSAGE_CHARS]
     if state.upper() == "S1TAT":
-        raise attach_limit(QueryTimeout(f"query stopped after its time limit of {limit_ms} ms "
-                                        "(IOKG_QUERY_TIMEOUT_MS) on the SPARQL store"),
-                           "IOKG_QUERY_TIMEOUT_MS", limit_ms)
+        raise QueryTimeout(f"query stopped after its time limit of {limit_ms} ms (IOKG_QUERY_TIMEOUT_MS) "
+                           "on the SPARQL store", limit=Limit("IOKG_QUERY_TIMEOUT_MS", limit_ms))
     raise StoreFailed(f"the SPARQL store reported {state} with its answer: {message}")
 
 

@@ -1,6 +1,6 @@
-"""`RemoteExecutor`: what `/sparql`, the query page and `/queries/{name}` call, over the remote
-store. The same methods as `iokg.sparql.executor.QueryExecutor` (``run``, ``select_rows``,
-``start``, ``close``, ``max_result_rows``), the same screening and the same errors:
+"""`RemoteExecutor`: client SPARQL (`/sparql`, the query page) over the remote store, for the
+SPARQL door of `iokg.remote.service.RemoteQueryService`; the same screening and the same errors
+as the embedded store's workers:
 
 1. the query is screened (`iokg.sparql.screening.screen`: updates and SERVICE refused) and
    parsed by pyoxigraph over an empty in-memory store, so a syntax error has the line, column and
@@ -10,19 +10,13 @@ store. The same methods as `iokg.sparql.executor.QueryExecutor` (``run``, ``sele
 3. the answer is read as it streams, cut one row past ``IOKG_MAX_RESULT_ROWS``, its graph names
    mapped back, and written by pyoxigraph in the client's format (`iokg.remote.results`).
 
-The time limit is the client's (`iokg.remote.client`), and the store's where it takes one; at
-most ``IOKG_MAX_CONCURRENT_QUERIES`` queries of this executor (`/sparql`, the query page,
-`/queries/{name}`) go to the store at once; the lookups and pages read through `RemoteStore`
-directly, as they read `EmbeddedStore` on the embedded store.
+The time limit is the client's (`iokg.remote.client`), and the store's where it takes one; the
+service's slots bound how many requests reach the store at once (``IOKG_MAX_CONCURRENT_QUERIES``).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -31,9 +25,8 @@ from iokg.remote import results
 from iokg.remote.client import RemoteClient
 from iokg.remote.rewrite import ABSENT_GRAPH, prologue, rewrite
 from iokg.remote.store import RemoteStore
-from iokg.sparql import protocol
 from iokg.sparql.dataset import Dataset
-from iokg.sparql.limits import attach_limit
+from iokg.sparql.negotiation import Formats, one_format
 from iokg.sparql.prefixes import PREDECLARED
 from iokg.sparql.screening import screen
 from iokg.sparql.syntax import syntax_error
@@ -41,7 +34,7 @@ from iokg.sparql.syntax import syntax_error
 
 @dataclass(frozen=True)
 class RemoteResult:
-    """A serialized result, as `iokg.sparql.executor.QueryExecutor.run` returns one: ``body``,
+    """A serialized result, as `iokg.sparql.worker.Serialized` is one: ``body``,
     ``media_type``, ``truncated``, ``kind`` (``results``, ``boolean`` or ``graph``)."""
 
     body: bytes
@@ -67,12 +60,10 @@ def check_syntax(query: str, base_iri: str | None) -> None:
 class RemoteExecutor:
     """Queries of `/sparql` and the named queries, over the remote store's served build."""
 
-    def __init__(self, store: RemoteStore, *, max_result_rows: int, max_concurrent_queries: int):
+    def __init__(self, store: RemoteStore, *, max_result_rows: int):
         self.store = store
         self.client: RemoteClient = store.client
         self.max_result_rows = max_result_rows
-        self.max_concurrent_queries = max_concurrent_queries
-        self._slots = threading.BoundedSemaphore(max_concurrent_queries)
 
     def start(self) -> RemoteExecutor:
         return self
@@ -90,36 +81,13 @@ class RemoteExecutor:
         """No worker processes: the store evaluates."""
         return []
 
-    def run(self, query: str, *, results_media_type: str | None, graph_media_type: str | None,
-            dataset: Dataset = Dataset(), base_iri: str | None = None) -> RemoteResult:
-        """Evaluate a client's read-only query on the store; see the module docstring."""
-        with self._slot():
-            return self.evaluate(query, results_media_type=results_media_type, graph_media_type=graph_media_type,
-                                 dataset=dataset, base_iri=base_iri)
-
-    @contextmanager
-    def _slot(self) -> Iterator[None]:
-        """One of ``max_concurrent_queries`` slots, waited for at most the time limit (as on the
-        embedded store, whose slots are its worker processes)."""
-        limit_ms = self.client.query_timeout_ms
-        if not self._slots.acquire(timeout=limit_ms / 1000):
-            raise attach_limit(errors.QueryTimeout(
-                f"all {self.max_concurrent_queries} query slots stayed busy for {limit_ms} ms "
-                "(IOKG_MAX_CONCURRENT_QUERIES); try again later"),
-                "IOKG_MAX_CONCURRENT_QUERIES", self.max_concurrent_queries)
-        try:
-            yield
-        finally:
-            self._slots.release()
-
     def evaluate(self, query: str, *, results_media_type: str | None, graph_media_type: str | None,
                  dataset: Dataset = Dataset(), base_iri: str | None = None) -> RemoteResult:
-        """`run` for a caller that already holds a slot (`iokg.remote.service.RemoteQueryService`)."""
+        """Evaluate a client's read-only query on the store (the caller holds a slot of
+        `iokg.remote.service.RemoteQueryService`); see the module docstring."""
         screened = screen(query)
         gives_graph = bool(screened.form and screened.form.gives_graph)
-        wanted = graph_media_type if gives_graph else results_media_type
-        if screened.form is not None and wanted is None:
-            raise protocol.NotAcceptable(protocol.not_acceptable_message(screened.form))
+        one_format(Formats(results_media_type, graph_media_type), screened.form)  # NotAcceptable when none fits
         check_syntax(query, base_iri)
         return self._run(query, screened, gives_graph, results_media_type, graph_media_type, dataset, base_iri)
 
@@ -148,18 +116,3 @@ class RemoteExecutor:
             json_body, truncated = results.capped_solutions(parsed, self.max_result_rows, build.usual)
         body, media_type = results.write_results(json_body, results_media_type, truncated)
         return RemoteResult(body, media_type, truncated, "results")
-
-    def select_rows(self, query: str, substitutions: Mapping[ox.Variable, Any] | None = None, *,
-                    name: str = "query") -> list[dict[str, Any]]:
-        """A trusted, named SELECT with bound parameters; rows of terms (no row cap)."""
-        screen(query)
-        try:
-            with self._slot():
-                return self.store.select(query, dict(substitutions or {}))
-        except errors.StoreNotFound:
-            raise
-        except errors.IokgError as e:
-            named = type(e)(f"{name}: {e}")
-            if hasattr(e, "limit"):
-                named.limit = e.limit  # type: ignore[attr-defined]
-            raise named from None

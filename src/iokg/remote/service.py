@@ -59,8 +59,7 @@ class RemoteQueryService:
     def __init__(self, store: RemoteStore, *, query_timeout_ms: int, max_result_rows: int,
                  max_concurrent_queries: int):
         self.store = store
-        self.executor = RemoteExecutor(store, max_result_rows=max_result_rows,
-                                       max_concurrent_queries=max_concurrent_queries)
+        self.executor = RemoteExecutor(store, max_result_rows=max_result_rows)
         self.query_timeout_ms = query_timeout_ms
         self.max_result_rows = max_result_rows
         self.slots = max_concurrent_queries
