@@ -43,7 +43,7 @@ from iokg.settings import Settings
 from iokg.sparql import protocol
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.limits import attach_limit
-from iokg.sparql.screening import screen
+from iokg.sparql.screening import MAX_QUERY_DEPTH, screen
 from iokg.sparql.worker import Job, RowsJob, Serialized, main
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,10 @@ class QueryExecutor:
         query_timeout_ms: int,
         max_result_rows: int,
         max_concurrent_queries: int,
+        max_query_depth: int = MAX_QUERY_DEPTH,
     ):
         self.store = Path(store)
+        self.max_query_depth = max_query_depth
         self.query_timeout_ms = query_timeout_ms
         self.max_result_rows = max_result_rows
         self.max_concurrent_queries = max_concurrent_queries
@@ -135,6 +137,7 @@ class QueryExecutor:
             query_timeout_ms=settings.query_timeout_ms,
             max_result_rows=settings.max_result_rows,
             max_concurrent_queries=settings.max_concurrent_queries,
+            max_query_depth=settings.max_query_depth,
         )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -192,7 +195,7 @@ class QueryExecutor:
         Raises Forbidden (updates, SERVICE), InvalidQuery (syntax), NotAcceptable,
         QueryTimeout, StoreNotFound.
         """
-        screened = screen(query)
+        screened = screen(query, self.max_query_depth)
         wanted = (
             graph_media_type if screened.form and screened.form.gives_graph else results_media_type
         )
@@ -234,7 +237,7 @@ class QueryExecutor:
                 name="entity-label",
             )  # -> [{"e": NamedNode(...), "label": Literal("...")}]
         """
-        screen(query)
+        screen(query, self.max_query_depth)
         job = RowsJob(query=query, substitutions=dict(substitutions or {}))
         try:
             return self._submit(job)
@@ -267,8 +270,8 @@ class QueryExecutor:
             try:
                 worker.conn.send(job)
                 answered = worker.conn.poll(limit_s)
-            except (EOFError, OSError) as e:
-                raise RuntimeError(f"a query worker died: {e}") from None
+            except (EOFError, OSError):
+                raise _worker_lost(worker) from None
             if not answered:
                 log.warning(
                     "query stopped after %d ms: killing worker %s",
@@ -286,10 +289,7 @@ class QueryExecutor:
             try:
                 reply = worker.conn.recv()
             except (EOFError, OSError):
-                raise RuntimeError(
-                    f"a query worker died while evaluating a query (exit code "
-                    f"{worker.process.exitcode})"
-                ) from None
+                raise _worker_lost(worker) from None
             healthy = True
             log.debug("query answered in %.1f ms", (time.monotonic() - started) * 1000)
         finally:
@@ -314,3 +314,16 @@ class QueryExecutor:
             self._workers.discard(worker)
             if self._started:
                 self._add_worker()
+
+
+def _worker_lost(worker: _Worker) -> errors.ResourceLimit:
+    """The error of a query whose worker process died under it (killed from outside, e.g. by the
+    kernel when memory ran out); the pool replaces the worker, so the client may try again."""
+    worker.process.join(timeout=1)
+    code = worker.process.exitcode
+    how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited (code {code})"
+    log.warning("query worker %s %s while evaluating a query", worker.pid, how)
+    return errors.ResourceLimit(
+        f"the query worker evaluating this query {how} (for instance when memory ran out); "
+        "a new worker has taken its place: try again, or ask for less"
+    )
