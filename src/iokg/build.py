@@ -104,20 +104,27 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         converted, files = check(data_dir, shacl=shacl)
         quads = converted.quads + ontology_quads() + technique_quads()
         build_dir = stores.new_build_dir(store_path)
-        store = ox.Store(str(build_dir))
-        store.bulk_extend(quads)
-        store.flush()
-        triples = len(store)
-        folder = dumps.dumps_folder(build_dir)
-        dumps.write_dumps(store, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc))
-        del store
-        # The search index goes inside the build, before it is published: a failed build never
-        # changes what search finds, and servers pick the index up with the store.
-        search_texts = build_index(stores.EmbeddedStore(build_dir), build_dir / SEARCH_INDEX)
-        (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
-        export = export_path or store_path.with_suffix(".trig")
-        _export(folder / "iokg.trig", export)
-        stores.publish(store_path, build_dir)
+        try:
+            store = ox.Store(str(build_dir))
+            store.bulk_extend(quads)
+            store.flush()
+            triples = len(store)
+            folder = dumps.dumps_folder(build_dir)
+            dumps.write_dumps(store, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc))
+            del store
+            # The search index goes inside the build, before it is published: a failed build never
+            # changes what search finds, and servers pick the index up with the store.
+            search_texts = build_index(stores.EmbeddedStore(build_dir), build_dir / SEARCH_INDEX)
+            (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+            export = export_path or store_path.with_suffix(".trig")
+            _export(folder / "iokg.trig", export)
+            stores.publish(store_path, build_dir)
+        except OSError as e:  # a full disk, a lost mount: the half-written build goes, the old one stays
+            if store_path.exists() and store_path.resolve() == build_dir.resolve():
+                raise IokgError(f"the build was published, but old builds could not be removed ({e})") from e
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise IokgError(f"the build could not be written ({e}); nothing was published, "
+                            f"{store_path} still serves the build before") from e
     return BuildReport(counts=dict(converted.counts), triples=triples,
                        seconds=time.perf_counter() - start, store=store_path, export=export, files=files,
                        search_texts=search_texts)
