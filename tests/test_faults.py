@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,10 +36,19 @@ JSON = {"Accept": "application/sparql-results+json"}
 class Served:
     url: str
     process: subprocess.Popen
+    log_path: Path
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    def log(self) -> str:
+        """What the server wrote to stderr so far (a file, never a pipe a noisy server could fill)."""
+        return self.log_path.read_text(errors="replace")
 
 
 @contextmanager
@@ -48,9 +58,10 @@ def serve(store: Path, **settings: object) -> Iterator[Served]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
     env.update(IOKG_STORE=str(store), IOKG_PORT=str(port), IOKG_HOST="127.0.0.1")
     env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
-    process = subprocess.Popen([sys.executable, "-m", "iokg.api.server"], env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    served = Served(f"http://127.0.0.1:{port}", process)
+    with tempfile.NamedTemporaryFile("wb", prefix="iokg-server-", suffix=".log", delete=False) as log:
+        process = subprocess.Popen([sys.executable, "-m", "iokg.api.server"], env=env, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=log)
+    served = Served(f"http://127.0.0.1:{port}", process, Path(log.name))
     try:
         wait_for(lambda: _healthy(served), 30, "the server to answer /healthz")
         yield served
@@ -58,12 +69,12 @@ def serve(store: Path, **settings: object) -> Iterator[Served]:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        process.stderr.close()
+        served.log_path.unlink(missing_ok=True)
 
 
 def _healthy(served: Served) -> bool:
     if served.process.poll() is not None:
-        raise RuntimeError(f"server exited: {served.process.stderr.read().decode()}")
+        raise RuntimeError(f"server exited: {served.log()}")
     try:
         return httpx.get(served.url + "/healthz", timeout=1).status_code == 200
     except httpx.TransportError:
@@ -224,8 +235,7 @@ def test_sigterm_lets_queries_in_flight_finish_refuses_new_ones_and_leaves_no_pr
         # uvicorn shuts down in order, then ends by the signal it was sent
         assert server.process.wait(timeout=30) in (0, -signal.SIGTERM)
         assert time.monotonic() - sent < 30
-        log = server.process.stderr.read().decode()
-        assert "Application shutdown complete" in log, log
+        assert "Application shutdown complete" in server.log(), server.log()
         wait_for(lambda: not any(is_alive(p) for p in workers), 10, "the workers to be reaped")
         wait_for(lambda: not group_members(server.pid), 10, "the process group to empty")
 

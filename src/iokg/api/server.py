@@ -98,7 +98,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             return
         if self._reading and (self.cycle is None or not self.cycle.response_started):
             ms = round(self.request_read_timeout_s * 1000)
-            log.warning("a client took longer than %d ms to send its request: closing", ms)
+            log.debug("a client took longer than %d ms to send its request: closing", ms)
             if self.cycle is not None:
                 self.cycle.disconnected = True  # the app (reading the body) sees a disconnect
             self.transport.write(error_bytes(
