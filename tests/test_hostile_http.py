@@ -77,6 +77,28 @@ def test_many_headers_adding_up_past_the_limit_are_431(hserver):
     assert status == 431 and error_of(431, body)["type"] == "request_header_fields_too_large"
 
 
+def test_one_endless_header_line_is_431_as_it_grows_not_when_it_ends(hserver):
+    with socket.create_connection(("127.0.0.1", int(urlsplit(hserver.url).port))) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nAccept: ")
+        reply = b""
+        try:
+            for _ in range(64):  # 4 MB at most, the line never finished
+                if select.select([s], [], [], 0.05)[0]:
+                    break  # answered: stop sending, so no reset races the answer
+                s.sendall(b"a" * 65536)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server had answered and closed
+        s.settimeout(READ_TIMEOUT_MS / 1000 / 2)  # well before the read time limit's 408
+        try:
+            while chunk := s.recv(65536):
+                reply += chunk
+        except ConnectionResetError:
+            pass
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431 "), reply[:200]
+    assert error_of(431, body)["limit"] == {"setting": "IOKG_MAX_HEADER_BYTES", "value": 16384}
+
+
 def test_an_oversized_query_string_is_414_in_the_error_shape(hserver):
     status, _, body = raw(hserver, "GET", "/search?q=" + "x" * 100_000)
     assert status == 414

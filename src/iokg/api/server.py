@@ -35,6 +35,10 @@ from iokg.settings import Settings
 log = logging.getLogger("iokg.api.server")
 
 
+#: Room for the request line's method and version and the headers' separators, beyond the limits.
+HEAD_SLACK_BYTES = 8192
+
+
 class _Refused(Exception):
     """Raised from a parser callback to stop reading a request that broke a limit."""
 
@@ -73,6 +77,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._url_bytes = 0
         self._header_bytes = 0
         self._reading = False  # some bytes of a request have arrived, not yet all of it
+        self._headers_done = False
+        self._head_bytes = 0
         self._read_timer: asyncio.TimerHandle | None = None
         super().connection_made(transport)
         self._start_read_timer()
@@ -108,12 +114,27 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         elif self.cycle is None:
             self.transport.close()  # connected and said nothing
 
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._reading and not self._headers_done and not self.transport.is_closing():
+            # httptools hands a header over only once it is whole: count the bytes of an unfinished
+            # head too, so one endless header line is refused as it grows, not buffered
+            self._head_bytes += len(data)
+            if self._head_bytes > self.max_url_bytes + self.max_header_bytes + HEAD_SLACK_BYTES:
+                self._refusal = self._headers_too_large()
+                self.send_400_response("")
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._url_bytes = self._header_bytes = 0
+        self._url_bytes = self._header_bytes = self._head_bytes = 0
+        self._headers_done = False
         self._reading = True
         if self._read_timer is None:
             self._start_read_timer()
+
+    def on_headers_complete(self) -> None:
+        self._headers_done = True
+        super().on_headers_complete()
 
     def on_message_complete(self) -> None:
         self._reading = False
@@ -139,12 +160,15 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_header(self, name: bytes, value: bytes) -> None:
         self._header_bytes += len(name) + len(value)
         if self._header_bytes > self.max_header_bytes:
-            self._refusal = error_bytes(
-                431, "request_header_fields_too_large", f"the request headers are larger than "
-                f"{self.max_header_bytes} bytes in all (IOKG_MAX_HEADER_BYTES)", "IOKG_MAX_HEADER_BYTES",
-                self.max_header_bytes)
+            self._refusal = self._headers_too_large()
             raise _Refused
         super().on_header(name, value)
+
+    def _headers_too_large(self) -> bytes:
+        return error_bytes(
+            431, "request_header_fields_too_large", f"the request headers are larger than "
+            f"{self.max_header_bytes} bytes in all (IOKG_MAX_HEADER_BYTES)", "IOKG_MAX_HEADER_BYTES",
+            self.max_header_bytes)
 
     def send_400_response(self, msg: str) -> None:
         """What the parser refused (or a limit stopped), in the JSON error shape; the connection closes."""
