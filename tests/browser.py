@@ -14,6 +14,12 @@ Fixtures (registered for every test by ``conftest.py``):
 `screenshot(page, name)` saves a full-page PNG to the artifacts folder: ``$IOKG_TEST_ARTIFACTS``,
 default ``test-artifacts/`` at the top of the checkout (gitignored). Mark browser tests with
 ``@pytest.mark.browser``. Playwright never downloads a browser here (no ``playwright install``).
+
+`axe_violations(page)` runs axe-core in ``page`` and returns its violations of impact serious or
+critical. axe-core is ``$IOKG_AXE``, default ``.cache/npm/node_modules/axe-core/axe.min.js`` (a
+pinned version ``scripts/install-browser.sh`` installs from the npm registry); it is injected with
+``page.add_script_tag``, so the page must come from ``new_page(bypass_csp=True)``: the site's
+Content-Security-Policy rightly refuses an inline script it did not ship.
 """
 
 from __future__ import annotations
@@ -46,6 +52,37 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 def chromium_path() -> Path:
     return Path(os.environ.get("IOKG_CHROMIUM", "/usr/bin/chromium"))
+
+
+def axe_path() -> Path:
+    return Path(os.environ.get("IOKG_AXE", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
+
+
+#: axe-core's impacts that fail a page (the others, moderate and minor, are reported by axe only).
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[str]:
+    """Run axe-core over the whole of ``page`` (every rule axe enables by default: WCAG 2.x A and AA
+    and best practices) and describe each violation of one of ``impacts``: rule, impact, help and
+    the first few elements at fault. A missing axe-core fails the test, it never skips."""
+    path = axe_path()
+    if not path.is_file():
+        pytest.fail(f"no axe-core at {path}: run scripts/install-browser.sh (installs it from the npm "
+                    "registry) or point IOKG_AXE at axe.min.js", pytrace=False)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(path))
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        pytest.fail("axe-core did not load: open the page with new_page(bypass_csp=True)", pytrace=False)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = []
+    for v in result["violations"]:
+        if v["impact"] not in impacts:
+            continue
+        nodes = "; ".join(f"{' '.join(n['target'])}: {n.get('failureSummary', '').strip()}"
+                          for n in v["nodes"][:3])
+        found.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']} — {nodes}")
+    return found
 
 
 def artifacts_dir() -> Path:

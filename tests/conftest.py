@@ -1,10 +1,13 @@
-"""Shared fixtures: stores built by the real build from small YAML folders, real servers."""
+"""Shared fixtures: stores built by the real build from small YAML folders (each once per session),
+the app over them in this process (`sites`, `data_site`: one per store and settings, shared by
+the whole session), and real servers where the process matters."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import chromium, new_page, page  # noqa: E402, F401  (browser test fixtures)
 from iokg.build import build  # noqa: E402
-from sparql_server import build_big_store, build_store, running_server  # noqa: E402
+from sparql_server import InProcessSite, build_big_store, build_store, in_process, running_server  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASIC = FIXTURES / "basic"
@@ -48,10 +51,24 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(small_store: Path):
-    """A real uvicorn process over the small store, with default limits."""
-    with running_server(small_store) as s:
-        yield s
+def sites():
+    """``sites(store, **settings)``: the app over ``store`` in this process (`InProcessSite`, its
+    lifespan running), one per store and settings for the whole session."""
+    opened: dict[tuple, InProcessSite] = {}
+    with ExitStack() as stack:
+        def site(store: Path, **settings: object) -> InProcessSite:
+            key = (str(store), tuple(sorted(settings.items())))
+            if key not in opened:
+                opened[key] = stack.enter_context(in_process(store, **settings))
+            return opened[key]
+
+        yield site
+
+
+@pytest.fixture(scope="session")
+def server(small_store: Path, sites):
+    """The app over the small store, in this process, with default limits."""
+    return sites(small_store)
 
 
 @pytest.fixture(scope="session")
@@ -86,10 +103,16 @@ DATA = ROOT / "data"
 
 @pytest.fixture(scope="session")
 def data_store(tmp_path_factory) -> Path:
-    """The store built from the curated data/ (the same build `iokg build` runs)."""
+    """The store built from the curated data/ (the same build `iokg build` runs), once per session."""
     store = tmp_path_factory.mktemp("data-store") / "store"
     build(DATA, store)
     return store
+
+
+@pytest.fixture(scope="session")
+def data_site(data_store: Path, sites) -> InProcessSite:
+    """The app over the curated data, in this process, shared by the session (``site.get(path)``)."""
+    return sites(data_store)
 
 
 def curated_counts() -> dict[str, int]:

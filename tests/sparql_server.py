@@ -1,4 +1,12 @@
-"""Helpers for the /sparql tests: small pyoxigraph stores, a real uvicorn process, its workers."""
+"""Helpers for the route tests: small pyoxigraph stores, the app in this process, a real uvicorn
+process and its workers.
+
+Most route tests talk to the app in this process (`in_process`): Starlette's TestClient runs its
+lifespan (the query workers start and stop with it) and sends requests through ASGI, with no
+socket and no server process. `running_server` starts the real ``python -m iokg.api.server`` for
+the tests where the process matters (a worker killed, SIGTERM, the W3C protocol run, real SPARQL
+clients and browsers over HTTP).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
+from starlette.testclient import TestClient
 
 EX = "http://example.org/"
 G1 = EX + "graph/one"
@@ -59,14 +69,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass
-class Server:
+class Requests:
+    """``.get``, ``.post``, ``.head``, ``.options`` of a site, by path (or full URL): the same calls
+    whether the app is in this process or behind a real server."""
+
     url: str
-    process: subprocess.Popen
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        kwargs.setdefault("timeout", 30)
+        return httpx.request(method, url if "://" in url else self.url + url, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def head(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("HEAD", url, **kwargs)
+
+    def options(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("OPTIONS", url, **kwargs)
 
     @property
     def sparql(self) -> str:
         return self.url + "/sparql"
+
+
+@dataclass
+class Server(Requests):
+    """A real server process at ``url``."""
+
+    url: str
+    process: subprocess.Popen
 
     @property
     def pid(self) -> int:
@@ -175,3 +210,79 @@ class Trap:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class ThreadServer:
+    """uvicorn serving ``app`` from a thread of this process, at a real address (for browsers and
+    SPARQL clients that need one); no process to start, so it is up in a fraction of a second."""
+
+    def __init__(self, app: Any, port: int):
+        import uvicorn
+
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="iokg-test-server", daemon=True)
+
+    def start(self) -> ThreadServer:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("the in-thread server did not start")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the in-thread server did not start within 60 s")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+class InProcessSite(Requests):
+    """The app over a store in this process. ``.get``/``.post``/... go through Starlette's TestClient
+    (ASGI, no socket; paths or full URLs; redirects not followed; a server error is a 500 response,
+    as over HTTP), with the app's lifespan running. ``url`` is a real address, the client's base
+    too: reading it first starts the same app in a uvicorn thread of this process, listening there
+    (for browsers, SPARQLWrapper, rdflib, httpx)."""
+
+    def __init__(self, store: Path, **settings: object):
+        from iokg.api.app import create_app
+        from iokg.settings import Settings
+
+        self.settings = Settings(store=store, **settings)
+        self._create_app = create_app
+        self.app = create_app(self.settings)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.client = TestClient(self.app, base_url=self.base, raise_server_exceptions=False,
+                                 follow_redirects=False)
+        self._served: ThreadServer | None = None
+
+    @property
+    def url(self) -> str:  # type: ignore[override]
+        if self._served is None:
+            self._served = ThreadServer(self._create_app(self.settings), self.port).start()
+        return self.base
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        kwargs.pop("timeout", None)  # no socket, no timeout
+        return self.client.request(method, url, **kwargs)
+
+    def __enter__(self) -> InProcessSite:
+        self.client.__enter__()  # runs the lifespan: the query workers start
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._served is not None:
+            self._served.stop()
+        self.client.__exit__(*exc)
+
+
+@contextmanager
+def in_process(store: Path, **settings: object) -> Iterator[InProcessSite]:
+    """The app over ``store`` in this process, with its lifespan running, until the block ends."""
+    with InProcessSite(store, **settings) as site:
+        yield site

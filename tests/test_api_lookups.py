@@ -300,10 +300,7 @@ def test_openapi_lists_routes_and_schemas(client):
     assert params["as_of"]["in"] == "query"
 
 
-def test_named_query_obeys_the_row_cap_setting(lookups_store_path):
-    from sparql_server import running_server
-
-    with running_server(lookups_store_path, max_result_rows=5) as server:
-        body = httpx.get(server.url + "/queries/stats", timeout=30).json()
+def test_named_query_obeys_the_row_cap_setting(lookups_store_path, sites):
+    body = sites(lookups_store_path, max_result_rows=5).get("/queries/stats").json()
     assert len(body["rows"]) == 5
     assert body["truncated"] is True

@@ -5,16 +5,13 @@ the entity page, its SVG and the named query over a real server and the store bu
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import httpx
 import pytest
 
 from html_tree import parse
 from iokg.dates import AsOf, bounds
 from iokg.errors import InvalidQuery
 from iokg.ingest.rdf import date_bounds
-from sparql_server import running_server
 
 
 @pytest.mark.parametrize(("text", "precision", "first", "last"), [
@@ -51,15 +48,15 @@ def test_empty_as_of_is_none_and_a_date_is_a_day():
 
 # ---------------------------------------------------------------- over HTTP
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def chains(site, **params):
-    r = httpx.get(site.url + "/e/spamouflage", params=params, timeout=60)
+    r = site.get("/e/spamouflage", params=params, timeout=60)
     page = parse(r.text)
-    section = page.find("section", cls="chains")
+    section = page.find("details", cls="chains")
     return r.status_code, page, section
 
 
@@ -100,15 +97,164 @@ def test_a_bad_as_of_is_a_400_that_names_the_forms(site):
     status, page, _ = chains(site, as_of="2020-13")
     assert status == 400
     assert "YYYY, YYYY-MM or YYYY-MM-DD" in page.find(id="as-of-error").text()
-    r = httpx.get(site.url + "/e/spamouflage/attribution.svg", params={"as_of": "2020-13"})
+    r = site.get("/e/spamouflage/attribution.svg", params={"as_of": "2020-13"})
     assert r.status_code == 400 and "YYYY, YYYY-MM or YYYY-MM-DD" in r.json()["error"]["message"]
 
 
 def test_the_svg_and_the_named_query_take_the_same_forms(site):
-    year = httpx.get(site.url + "/e/spamouflage/attribution.svg", params={"as_of": "2020"})
-    day = httpx.get(site.url + "/e/spamouflage/attribution.svg", params={"as_of": "2020-12-31"})
+    year = site.get("/e/spamouflage/attribution.svg", params={"as_of": "2020"})
+    day = site.get("/e/spamouflage/attribution.svg", params={"as_of": "2020-12-31"})
     assert year.status_code == 200 and year.text == day.text
-    rows = httpx.get(site.url + "/queries/attribution", params={"entity": "spamouflage", "as_of": "2020-06"}).json()
+    rows = site.get("/queries/attribution", params={"entity": "spamouflage", "as_of": "2020-06"}).json()
     assert rows["rows"] and {r["as_of"] for r in rows["rows"]} == {"2020-06-30"}
-    bad = httpx.get(site.url + "/queries/attribution", params={"entity": "spamouflage", "as_of": "June"})
+    bad = site.get("/queries/attribution", params={"entity": "spamouflage", "as_of": "June"})
     assert bad.status_code == 400 and "YYYY, YYYY-MM or YYYY-MM-DD" in bad.json()["error"]["message"]
+
+
+# ---------------------------------------------------------------- every section of the entity page
+def day_of(text: str) -> dt.date:
+    """The last day a date shown on a page can stand for."""
+    return bounds(text)[1]
+
+
+def shown_dates(page) -> list[str]:
+    """Every date the page's main part shows in a <time> element or in the verdict's and rows' date ranges."""
+    main = page.find("main")
+    found = [t.attrs["datetime"] for t in main.find_all("time")]
+    for e in main.find_all(cls="verdict__dates"):
+        found += e.text().split(" to ")
+    for row in (li for ol in main.find_all("ol", cls="claim-rows") for li in ol.find_all("li")):
+        found += row.text().rsplit(" · ", 1)[1].split(" to ")
+    return found
+
+
+@pytest.mark.parametrize(("as_of", "day"), [("2019", "2019-12-31"), ("2020", "2020-12-31"),
+                                             ("2020-06", "2020-06-30"), ("2023-08", "2023-08-31"),
+                                             ("2020-06-01", "2020-06-01"), ("2023-11-13", "2023-11-13")])
+def test_as_of_governs_every_section_of_the_entity_page(site, as_of, day):
+    last = dt.date.fromisoformat(day)
+    page = parse(site.get("/e/spamouflage", params={"as_of": as_of}, timeout=60).text)
+    data = site.get("/entities/spamouflage", params={"as_of": as_of}, timeout=60).json()
+    assert data["as_of"] == day
+    # the claims: one row for each claim the JSON lookup gives as of that day, none later
+    rows = [li.attrs["id"] for ol in page.find_all("ol", cls="claim-rows") for li in ol.find_all("li")]
+    assert sorted(rows) == sorted(f"claim-{c['id']}" for c in data["claims"])
+    assert data["claims"] and all(dt.date.fromisoformat(a["date_to"]) <= last for c in data["claims"]
+                                  for s in c["assertions"].values() for a in s)
+    # every date shown (verdict, rows, timeline) is on or before it
+    dates = shown_dates(page)
+    assert dates and all(day_of(d) <= last for d in dates), [d for d in dates if day_of(d) > last]
+    # the verdict's counts are the lookup's re-tallied counts
+    verdict = {li.attrs["id"].removeprefix("verdict-"): li for li in page.find_all("li", cls="verdict__line")}
+    tallies = {c["id"]: c["corroboration"] for c in data["claims"]
+               if c["predicate"]["key"] == "attributedTo" and c["subject"]["id"] == "spamouflage"}
+    assert set(verdict) == set(tallies)
+    for claim_id, li in verdict.items():
+        n = tallies[claim_id]["independent_origins"]
+        assert li.find("strong", cls="verdict__origins").text() == f"{n} independent origin{'' if n == 1 else 's'}"
+    # the sources listed are those dated by then
+    listed = page.find_all("details", id="sources-section")
+    for link in (listed[0].find_all("a") if listed else []):
+        source = site.get("/sources/" + link.attrs["href"].rsplit("/", 1)[1]).json()
+        assert day_of(source["date"]) <= last
+    assert len(listed[0].find_all("li") if listed else []) == len(data["sources"])
+    # and the chains, as before
+    _, _, by_day = chains(site, as_of=day)
+    assert hop_claims(page.find("details", cls="chains")) == hop_claims(by_day)
+
+
+def test_as_of_before_any_source_shows_nothing_attributed(site):
+    r = site.get("/e/spamouflage", params={"as_of": "1900-01-01"}, timeout=60)
+    page = parse(r.text)
+    main = page.find("main")
+    assert page.find(id="verdict-none").text() == "Nothing attributed as of 1900-01-01."
+    assert not main.find_all("li", cls="verdict__line")
+    assert not main.find_all("ol", cls="claim-rows") and not main.find_all("li", cls="timeline__entry")
+    assert not main.find_all("details", id="sources-section") and not main.find_all("svg")
+    assert page.find(id="chains-note").text() == "No source attributes this operation as of 1900-01-01."
+    # no year anywhere but in the description, which is not dated and says so
+    description = page.find(id="entity-description")
+    assert description.text().startswith("Description as recorded today (not dated, so not cut to 1900-01-01):")
+    rest = main.text().replace(description.text(), "")
+    assert not any(year in rest for year in ("2019", "2021", "2022", "2023", "2024"))
+    # names known only from later sources are not shown either
+    assert not main.find_all("details", id="names-section")
+
+
+def test_as_of_recounts_a_claim_said_over_the_years(site):
+    """As of mid-2020 only Graphika's 2019 dispute is on record for the PRC attribution: no origin."""
+    page = parse(site.get("/e/spamouflage", params={"as_of": "2020-06"}, timeout=60).text)
+    line = page.find("li", id="verdict-spamouflage--attributedTo--prc-government")
+    assert line.find(cls="verdict__origins").text() == "0 independent origins"
+    assert line.find(cls="verdict__contest").text() == "disputed by Graphika (2019-09)"
+    full = parse(site.get("/e/spamouflage", timeout=60).text)
+    line = full.find("li", id="verdict-spamouflage--attributedTo--prc-government")
+    assert line.find(cls="verdict__origins").text() == "12 independent origins"
+
+
+# ---------------------------------------------------------------- every JSON lookup
+PRC = "spamouflage--attributedTo--prc-government"
+
+
+@pytest.mark.parametrize(("as_of", "day"), [("2020", "2020-12-31"), ("2020-06", "2020-06-30"),
+                                             ("2020-06-01", "2020-06-01")])
+def test_the_claim_lookup_takes_each_precision(site, as_of, day):
+    body = site.get(f"/claims/{PRC}", params={"as_of": as_of}).json()
+    assert body["as_of"] == day
+    said = [a for s in body["assertions"].values() for a in s]
+    assert said and all(a["date_to"] <= day for a in said)
+    assert body["corroboration"]["independent_origins"] == len({a["said_by"]["id"] for a in body["assertions"]["supports"]})
+    full = site.get(f"/claims/{PRC}").json()
+    assert full["as_of"] is None and full["corroboration"]["independent_origins"] == 12
+    assert len([a for s in full["assertions"].values() for a in s]) > len(said)
+
+
+def test_a_claim_nobody_had_made_yet_has_no_assertions(site):
+    body = site.get(f"/claims/{PRC}", params={"as_of": "1900"}).json()
+    assert body["id"] == PRC and body["as_of"] == "1900-12-31"
+    assert body["assertions"] == {"supports": [], "disputes": [], "denies": [], "inconclusive": []}
+    assert body["corroboration"]["independent_origins"] == 0
+
+
+def test_the_source_lookup_takes_as_of(site):
+    # Graphika's 2019 report: known as of its month, with only what derived from it by then
+    sid = "graphika-2019-09-cross-platform-spam"
+    full = site.get(f"/sources/{sid}").json()
+    then = site.get(f"/sources/{sid}", params={"as_of": "2019-09"}).json()
+    assert then["as_of"] == "2019-09-30" and full["as_of"] is None
+    assert len(then["derivatives"]) < len(full["derivatives"])
+    assert all(day_of(s["date"]) <= dt.date(2019, 9, 30) for s in then["derivatives"])
+    assert all(c["assertion"]["date_to"] <= "2019-09-30" for c in then["claims"])
+    # a source not yet published is not found, and the message says why
+    r = site.get("/sources/wikipedia-spamouflage-2024", params={"as_of": "2023"})
+    assert r.status_code == 404 and "not yet published as of 2023-12-31" in r.json()["error"]["message"]
+    assert site.get("/sources/wikipedia-spamouflage-2024", params={"as_of": "2024"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/entities/spamouflage", f"/claims/{PRC}", "/sources/dhs-2023-spicypanda",
+                                  "/entities/spamouflage/attribution"])
+def test_every_json_lookup_refuses_a_bad_as_of_naming_the_forms(site, path):
+    r = site.get(path, params={"as_of": "2020-13"})
+    assert r.status_code == 400 and "YYYY, YYYY-MM or YYYY-MM-DD" in r.json()["error"]["message"]
+    assert site.get(path, params={"as_of": "2024"}).status_code == 200
+
+
+def test_the_entity_lookup_leaves_out_later_names_and_sources(site):
+    full = site.get("/entities/spamouflage").json()
+    early = site.get("/entities/spamouflage", params={"as_of": "2019"}).json()
+    assert len(early["claims"]) < len(full["claims"]) and len(early["sources"]) < len(full["sources"])
+    assert all(day_of(s["date"]) <= dt.date(2019, 12, 31) for a in early["aliases"] for s in a["sources"])
+    assert all(day_of(s["date"]) <= dt.date(2019, 12, 31) for s in early["sources"])
+    assert {a["name"] for a in early["aliases"]} < {a["name"] for a in full["aliases"]}
+
+
+def test_as_of_governs_what_a_party_published(site):
+    """Graphika's page lists the reports it published; as of 2020, only those out by then."""
+    def published(**params):
+        page = parse(site.get("/e/graphika", params=params, timeout=60).text)
+        return [li.find("span").text().removeprefix("— ").split(" ")[0]
+                for li in page.find("ul", id="published-list").find_all("li")]
+    full, then = published(), published(as_of="2020")
+    assert then and len(then) < len(full)
+    assert all(day_of(d) <= dt.date(2020, 12, 31) for d in then)
+    assert any(day_of(d) > dt.date(2020, 12, 31) for d in full)

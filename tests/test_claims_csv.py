@@ -6,19 +6,16 @@ from __future__ import annotations
 import csv
 import io
 
-import httpx
 import pytest
 
 from iokg.export import claims_csv
 from iokg.store import open_read_only
-from sparql_server import running_server
 
 
 @pytest.fixture(scope="module")
-def served(data_store):
-    with running_server(data_store) as s:
-        r = httpx.get(f"{s.url}/dumps/claims.csv", timeout=30)
-        listing = httpx.get(f"{s.url}/dumps/", timeout=30).json()
+def served(data_site):
+    r = data_site.get("/dumps/claims.csv")
+    listing = data_site.get("/dumps/").json()
     return r, listing
 
 

@@ -13,10 +13,9 @@ from archives import independent_weekday_hour, tweet, user, write_release
 from iokg.datasets.analyses import ANALYSES, run_analysis
 from iokg.datasets.catalog import DatasetStore
 from iokg.datasets.importing import import_twitter_io
-from iokg.datasets.layout import DatasetNotFound
 from iokg.datasets.synthetic import generate
 from iokg.datasets.values import parse_list
-from iokg.errors import InvalidQuery
+from iokg.errors import DatasetNotFound, InvalidQuery
 
 ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "UTC", "Asia/Kolkata"]
 

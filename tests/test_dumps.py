@@ -16,7 +16,7 @@ from iokg import vocab
 from iokg.build import build
 from iokg.export.dumps import read_manifest
 from iokg.store import open_read_only, resolve_store
-from sparql_server import running_server
+from sparql_server import in_process
 
 DUMPS = {
     "iokg.trig": ("application/trig", ox.RdfFormat.TRIG),
@@ -27,12 +27,12 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 DCTERMS = rdflib.DCTERMS
+META_RELEASE_GRAPH = vocab.GRAPH_RELEASE + "meta-2023-q2-spamouflage-indicators"
 
 
 @pytest.fixture(scope="module")
-def data_server(data_store):
-    with running_server(data_store) as s:
-        yield s
+def data_server(data_site):
+    return data_site
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def error_of(response: httpx.Response, status: int, type_: str) -> str:
 @pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
 def test_each_dump_reloads_to_exactly_the_served_quads(data_server, served_quads, name, compressed):
     media_type, fmt = DUMPS[name]
-    r = httpx.get(f"{data_server.url}/dumps/{name}{'.gz' if compressed else ''}", timeout=30)
+    r = data_server.get(f"/dumps/{name}{'.gz' if compressed else ''}", timeout=30)
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == ("application/gzip" if compressed else media_type)
     body = gzip.decompress(r.content) if compressed else r.content
@@ -90,7 +90,7 @@ def test_dumps_carry_validators_tied_to_the_build(data_server, data_store):
 
 
 def test_the_listing(data_server, data_store, served_quads):
-    r = httpx.get(data_server.url + "/dumps/")
+    r = data_server.get("/dumps/")
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     listing = r.json()
     assert listing["build"] == resolve_store(data_store).name
@@ -98,7 +98,7 @@ def test_the_listing(data_server, data_store, served_quads):
     assert {g["name"]: g["triples"] for g in listing["graphs"]} == {
         g: sum(1 for q in served_quads if q.graph_name.value == g)
         for g in (vocab.GRAPH_DATA, vocab.GRAPH_ONTOLOGY, vocab.GRAPH_TECHNIQUES, vocab.GRAPH_DERIVED,
-                  vocab.GRAPH_SUPPORTED)}
+                  vocab.GRAPH_SUPPORTED, vocab.GRAPH_EVIDENCE, META_RELEASE_GRAPH)}
     assert [d["name"] for d in listing["dumps"]] == [
         "iokg.trig", "iokg.trig.gz", "iokg.nq", "iokg.nq.gz", "iokg.jsonld", "iokg.jsonld.gz",
         "iokg.stix.json", "claims.csv"]
@@ -111,7 +111,7 @@ def test_the_listing(data_server, data_store, served_quads):
 
 
 def test_the_listing_for_a_browser_is_a_page(data_server):
-    r = httpx.get(data_server.url + "/dumps/", headers={"Accept": "text/html,*/*;q=0.8"})
+    r = data_server.get("/dumps/", headers={"Accept": "text/html,*/*;q=0.8"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "Accept" in r.headers["vary"]
     for name in ("iokg.trig", "iokg.nq.gz", "iokg.jsonld"):
@@ -120,7 +120,7 @@ def test_the_listing_for_a_browser_is_a_page(data_server):
 
 
 def test_unknown_dump_is_404(data_server):
-    message = error_of(httpx.get(data_server.url + "/dumps/iokg.xlsx"), 404, "not_found")
+    message = error_of(data_server.get("/dumps/iokg.xlsx"), 404, "not_found")
     assert "iokg.trig" in message
 
 
@@ -136,10 +136,10 @@ def test_a_new_build_brings_new_dumps_and_validators(tmp_path):
 
     store = tmp_path / "store"
     build(BASIC, store)
-    with running_server(store, max_concurrent_queries=1) as s:
-        first = httpx.get(s.url + "/dumps/iokg.trig")
+    with in_process(store, max_concurrent_queries=1) as s:
+        first = s.get("/dumps/iokg.trig")
         build(BASIC, store)
-        r = httpx.get(s.url + "/dumps/iokg.trig", headers={"If-None-Match": first.headers["etag"]})
+        r = s.get("/dumps/iokg.trig", headers={"If-None-Match": first.headers["etag"]})
         assert r.status_code == 200
         assert r.headers["etag"] != first.headers["etag"]
         assert r.headers["etag"] == f'"{resolve_store(store).name}/iokg.trig"'
@@ -161,7 +161,7 @@ def test_build_writes_the_dumps_into_the_build_and_the_export(data_store):
                                              ("application/rdf+xml", "xml"),
                                              ("application/n-triples", "nt")])
 def test_void_describes_the_dataset(data_server, data_store, served_quads, accept, fmt):
-    r = httpx.get(data_server.url + "/.well-known/void", headers={"Accept": accept} if accept else {})
+    r = data_server.get("/.well-known/void", headers={"Accept": accept} if accept else {})
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == {
         "turtle": "text/turtle", "json-ld": "application/ld+json", "xml": "application/rdf+xml",
@@ -191,7 +191,13 @@ def test_void_describes_the_dataset(data_server, data_store, served_quads, accep
         vocab.GRAPH_TECHNIQUES: "https://creativecommons.org/licenses/by-sa/4.0/",
         vocab.GRAPH_DERIVED: "https://www.apache.org/licenses/LICENSE-2.0",
         vocab.GRAPH_SUPPORTED: "https://www.apache.org/licenses/LICENSE-2.0",
+        vocab.GRAPH_EVIDENCE: "https://www.apache.org/licenses/LICENSE-2.0",
+        META_RELEASE_GRAPH: "https://spdx.org/licenses/MIT",
     }
+    # the release's content is a graph of its own, crediting Meta under the release's licence
+    release = next(s for s in g.objects(ds, VOID.subset) if str(g.value(s, SD.name)) == META_RELEASE_GRAPH)
+    assert str(g.value(release, DCTERMS.source)) == vocab.source_iri("meta-2023-q2-spamouflage-indicators")
+    assert str(g.value(release, DCTERMS.rights)) == "Indicators: Meta, facebook/threat-research, MIT License."
 
     dumps = {str(u) for u in g.objects(ds, VOID.dataDump)}
     # void:dataDump is for RDF dumps; the STIX bundle is a distribution only

@@ -13,7 +13,6 @@ import pytest
 
 from html_tree import parse
 from iokg.store import build_id, resolve_store
-from sparql_server import running_server
 
 PUBLIC = "https://iokg.example.org"
 CLAIM = "spicypanda--attributedTo--cicc"
@@ -23,19 +22,18 @@ SPOOFED = {"host": "evil.example", "x-forwarded-host": "evil.example", "x-forwar
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 @pytest.fixture(scope="module")
-def public_site(data_store: Path):
-    with running_server(data_store, public_url=PUBLIC + "/") as server:
-        yield server
+def public_site(data_store: Path, sites):
+    return sites(data_store, public_url=PUBLIC + "/")
 
 
 def cite_block(site, headers: dict | None = None):
-    r = httpx.get(f"{site.url}/c/{CLAIM}", headers=headers or {}, timeout=30)
+    r = site.get(f"/c/{CLAIM}", headers=headers or {}, timeout=30)
     assert r.status_code == 200
     page = parse(r.text)
     return r.text, page, page.find("section", cls="cite")
@@ -61,12 +59,12 @@ def test_with_a_public_url_every_link_to_cite_uses_it(public_site):
     assert cite.find(id="cite-iri").text() == IRI  # the identifier itself never changes
     assert cite.find("a", cls="iri").attrs["href"] == f"{PUBLIC}/id/claim/{CLAIM}"
     assert f"{PUBLIC}/c/{CLAIM}" in cite.find("pre", id="citation-text").text()
-    hits = httpx.get(public_site.url + "/search", params={"q": "The Record"}).json()["results"]
+    hits = public_site.get("/search", params={"q": "The Record"}).json()["results"]
     assert hits[0]["url"] == f"{PUBLIC}/e/the-record"  # publishers are parties: entities with pages
     assert any(h["url"] == f"{PUBLIC}/s/therecord-2023-08-29" for h in hits)
-    r = httpx.get(f"{public_site.url}/claims/{CLAIM}")
+    r = public_site.get(f"/claims/{CLAIM}")
     assert r.headers["link"] == f'<{PUBLIC}/c/{CLAIM}>; rel="canonical"'
-    technique = parse(httpx.get(public_site.url + "/t/T0049.004").text)
+    technique = parse(public_site.get("/t/T0049.004").text)
     assert technique.find("link", rel="canonical").attrs["href"] == f"{PUBLIC}/t/T0049.004"
 
 
@@ -105,7 +103,7 @@ def test_the_cite_block_gives_the_claim_in_plain_text_retrieved_and_build(site, 
 
 
 def test_a_contested_claim_says_who_disputes_in_its_plain_text(site):
-    r = httpx.get(f"{site.url}/c/spamouflage--attributedTo--prc-government", timeout=30)
+    r = site.get("/c/spamouflage--attributedTo--prc-government", timeout=30)
     text = raw_text(parse(r.text).find("pre", id="citation-text"))
     line = text.splitlines()[1]
     assert "disputed by Graphika (2019-09)" in line
@@ -113,7 +111,7 @@ def test_a_contested_claim_says_who_disputes_in_its_plain_text(site):
 
 
 def test_the_footer_names_the_build(site, data_store):
-    page = parse(httpx.get(site.url + "/").text)
+    page = parse(site.get("/").text)
     assert page.find(id="build-id").text() == build_id(data_store)
 
 

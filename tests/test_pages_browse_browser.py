@@ -1,30 +1,22 @@
 """Browsing and searching in real headless Chromium, over a real server and the store built from
 the curated ``data/``: browse → technique → the claims that use it → a claim; search → a result
-(an alias, a publisher); the source filters without JavaScript; every browsing page at phone
-width. Screenshots go to ``test-artifacts/``."""
+(an alias, a publisher); the source filters without JavaScript (every page type at phone width is in
+``test_pages_quality_browser.py``). Screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from browser import screenshot
-from sparql_server import running_server
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def test_browse_to_a_technique_and_the_claims_that_use_it(page, site):
@@ -107,19 +99,3 @@ def test_source_filters_work_without_javascript(new_page, site):
     page.wait_for_url("**/sources?*publisher=Axios*")
     dates = page.locator("#source-list time").all_inner_texts()
     assert dates == ["2019-09-25", "2022-06-03"]
-
-
-@pytest.mark.parametrize("path", ["/sources", "/entities", "/t", "/t/T0049.004", "/t/TA17", "/publishers",
-                                  "/persons", "/find?q=spamoflage", "/find?q=T0&kind=technique"])
-def test_browsing_pages_fit_a_phone(new_page, site, path):
-    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
-    page.goto(site.url + path)
-    screenshot(page, "phone-browse-" + path.strip("/").replace("/", "-").replace("?", "-"), full_page=False)
-    assert horizontal_overflow(page) <= 0, path
-
-
-def test_the_favicon_is_served_to_the_browser(page, site):
-    page.goto(site.url + "/")
-    href = page.eval_on_selector("link[rel=icon]", "l => l.href")
-    response = page.request.get(href)
-    assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")

@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
-import httpx
 import pytest
 
 from html_tree import Element, parse
 from iokg.provenance.models import SourceView
 from iokg.web import presentation
-from sparql_server import running_server
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def get(site, path: str, status: int = 200, **params: str) -> Element:
-    r = httpx.get(site.url + path, params=params, timeout=30)
+    r = site.get(path, params=params, timeout=30)
     assert r.status_code == status, r.text[:500]
     assert r.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in r.headers["content-security-policy"]
@@ -56,7 +53,7 @@ PAGES = ["/find?q=dragonbridge", "/e/spamouflage", "/e/spicypanda", "/e/spamoufl
 
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_are_semantic_and_obey_the_csp(site, path):
-    r = httpx.get(site.url + path, timeout=30)
+    r = site.get(path, timeout=30)
     assert r.status_code == 200
     page = parse(r.text, site.url)
     assert page.find("html").attrs["lang"] == "en"
@@ -130,20 +127,44 @@ def test_every_predicate_has_a_claim_group():
 
 def test_entity_groups_claims_attributions_first(site):
     page = get(site, "/e/spamouflage")
-    order = [s.find("h2").attrs["id"] for s in page.find_all("section", cls="claim-group")]
+    groups = page.find_all("details", cls="claim-group")
+    order = [g.find("h2").attrs["id"] for g in groups]
     expected = [g[0] for g in presentation.CLAIM_GROUPS]
     assert order == [g for g in expected if g in order]
     assert order[:3] == ["attribution", "membership", "platforms"]
     assert "other" not in order  # every predicate has its group (characterizations, impersonations, ...)
     assert {"characterizations", "targets", "events"} <= set(order)
-    attribution = page.find("section", cls="claim-group").find_all("article", cls="claim-card")
-    assert all("--attributedTo--" in a.attrs["id"] for a in attribution)
+    # every group folds away (no JavaScript needed); the attribution and membership groups start open
+    assert all(g.find("summary").find("h2") for g in groups)
+    assert ["open" in g.attrs for g in groups[:3]] == [True, True, False]
+    rows = groups[0].find("ol", cls="claim-rows").find_all("li")
+    assert rows and all(r.attrs["id"].startswith("claim-spamouflage--attributedTo--") for r in rows)
+    # attributions in the verdict's order (most independent origins first), not the alphabet's
+    verdict = [li.attrs["id"].removeprefix("verdict-") for li in page.find_all("li", cls="verdict__line")]
+    assert [r.attrs["id"].removeprefix("claim-") for r in rows] == verdict
+    # a row links to the claim page, where its full card is
+    row = next(r for r in rows if r.attrs["id"] == "claim-spamouflage--attributedTo--prc-government")
+    assert row.find("a").attrs["href"] == "/c/spamouflage--attributedTo--prc-government"
+    assert row.find("a").text() == "is attributed to Government of the People's Republic of China"
+    assert "12 independent origins" in row.text()
+    assert ("disputed by Graphika (2019-09); denied by Embassy of the People's Republic of China in Washington "
+            "(2023)") in row.text()
+    every = [li for g in groups for li in g.find("ol", cls="claim-rows").find_all("li")]
+    assert len(every) == len({li.attrs["id"] for li in every})  # one row, one anchor, per claim
+    contested = [li for li in every if "no recorded dispute" not in li.text()]
+    assert [li.attrs["id"] for li in contested] == ["claim-spamouflage--attributedTo--prc-government",
+                                                    "claim-spamouflage--targets--us-election-2020"]
 
 
 def test_spicypanda_cicc_card(site):
-    c = card(get(site, "/e/spicypanda"), "spicypanda--attributedTo--cicc")
-    assert c.find("h3").text() == "SPICYPANDA is attributed to Chongqing International Communications Center"
-    assert c.find("h3").find("a").attrs["href"] == "/c/spicypanda--attributedTo--cicc"
+    # the full card is on the claim page; the entity page has its row
+    c = card(get(site, "/c/spicypanda--attributedTo--cicc"), "spicypanda--attributedTo--cicc")
+    assert c.find("h1").text() == "SPICYPANDA is attributed to Chongqing International Communications Center"
+    row = get(site, "/e/spicypanda").find("li", id="claim-spicypanda--attributedTo--cicc")
+    assert row.find("a").attrs["href"] == "/c/spicypanda--attributedTo--cicc"
+    assert row.text() == ("is attributed to Chongqing International Communications Center: 1 independent origin "
+                          "(DHS Office of Intelligence and Analysis) · very likely (DHS Office of Intelligence "
+                          "and Analysis’ own words) · no recorded dispute · 2023-04-27")
     (item,) = stance_items(c, "supports")
     assert item.find(cls="stance-badge").text() == "Supports"
     assert item.find("time").attrs["datetime"] == "2023-04-27"
@@ -175,7 +196,7 @@ def test_spicypanda_cicc_card(site):
 
 def test_a_relayed_assertion_names_its_party_speaker_and_carriers(site):
     """Stubbs of Graphika, as reported by The Record, as cited by the encyclopedia."""
-    c = card(get(site, "/e/spamouflage"), "spamouflage--attributedTo--mps-912-group")
+    c = card(get(site, "/c/spamouflage--attributedTo--mps-912-group"), "spamouflage--attributedTo--mps-912-group")
     items = stance_items(c, "supports")
     (stubbs,) = [i for i in items if "Jack Stubbs" in facts(i)["Said by"].text()]
     f = facts(stubbs)
@@ -200,7 +221,7 @@ def test_a_relayed_assertion_names_its_party_speaker_and_carriers(site):
 
 
 def test_contested_card_shows_disputing_and_denying_parties(site):
-    c = card(get(site, "/e/spamouflage"), "spamouflage--attributedTo--prc-government")
+    c = card(get(site, "/c/spamouflage--attributedTo--prc-government"), "spamouflage--attributedTo--prc-government")
     assert "claim-card--contested" in c.classes
     disputes, denies = stance_items(c, "disputes"), stance_items(c, "denies")
     # Graphika's 2019 report disputes it, as the encyclopedia carries it
@@ -239,9 +260,10 @@ def test_contested_card_shows_disputing_and_denying_parties(site):
 
 
 def test_every_assertion_on_a_page_says_who_where_and_whose_words(site):
-    page = get(site, "/e/spamouflage")
-    items = page.find_all("li", cls="assertion")
-    assert len(items) > 100
+    claims = site.get("/entities/spamouflage", timeout=30).json()["claims"]
+    items = [i for c in claims if c["predicate"]["key"] in ("attributedTo", "partOf", "operatesOn")
+             for i in get(site, f"/c/{c['id']}").find_all("li", cls="assertion")]
+    assert len(items) > 40
     for item in items:
         f = facts(item)
         assert f["Said by"].text() and f["Said by"].links()[0].startswith("/e/")
@@ -254,23 +276,33 @@ def test_every_assertion_on_a_page_says_who_where_and_whose_words(site):
 
 def test_techniques_show_disarm_ids_and_names(site):
     page = get(site, "/e/spamouflage")
-    section = page.find("h2", id="techniques").parent
-    techniques = {t.find("code").text(): t.text() for t in section.find_all(cls="technique")}
-    assert techniques["T0049.004"] == "T0049.004 Utilise Spamoflauge"
+    rows = page.find("details", id="group-techniques").find_all("li")
+    techniques = {r.attrs["id"].rsplit("--", 1)[1]: r for r in rows}
+    row = techniques["T0049.004"]
+    assert row.text().startswith("uses technique T0049.004 Utilise Spamoflauge: 1 independent origin")
+    assert row.links()[:2] == ["/c/spamouflage--usesTechnique--T0049.004", "/t/T0049.004"]
+    assert row.find(cls="technique").find("code").text() == "T0049.004"
     assert len(techniques) == 24  # the DISARM ids of Spamouflage's usesTechnique assertions in data/
+    about = get(site, "/c/spamouflage--usesTechnique--T0049.004").find("p", cls="claim-card__about")
+    assert about.find(cls="technique").text() == "T0049.004 Utilise Spamoflauge"
 
 
 def test_timeline_is_ordered_and_stances_are_words(site):
     page = get(site, "/e/spamouflage")
-    section = page.find("h2", id="timeline").parent
+    section = page.find("details", id="timeline-section")
     entries = section.find_all("li", cls="timeline__entry")
-    assert len(entries) > 100
+    assert len(entries) > 30  # by date, party and document: one entry, several claims
     starts = []
     for e in entries:
         date = e.find("time").attrs["datetime"]
         starts.append(dt.date.fromisoformat((date + "-01-01")[:10]) if len(date) < 10 else dt.date.fromisoformat(date))
-        assert e.find(cls="stance-badge").text() in {"Supports", "Disputes", "Denies", "Inconclusive"}
+        assert e.find("strong").text() and e.links()[0].startswith("/s/")
     assert starts == sorted(starts)
+    stances = {m.text() for m in section.find_all("em", cls="timeline__stance")}
+    assert stances == {"disputes", "denies", "inconclusive"}  # supports is the unmarked case
+    embassy = [e for e in entries if e.find("strong").text().startswith("Embassy of the People's Republic")]
+    assert embassy and all("denies is attributed to Government of the People's Republic of China" in e.text()
+                           for e in embassy)
     years = [h.text() for h in section.find_all("h3")]
     assert years == sorted(years) and years[0] == "2019"
 
@@ -289,22 +321,50 @@ def test_entity_svg_draws_the_chains(site):
     assert {"spamouflage", "mps", "mps-912-group", "prc-government", "prc-law-enforcement"} <= set(nodes)
     hops = {g.attrs["data-claim"]: g for g in svg.find_all("g", cls="hop")}
     first = hops["spicypanda--attributedTo--cicc"]
-    assert first.find("text").text() == "is attributed to — 1 independent origin: DHS Office of Intelligence and Analysis 2023"
+    assert label(first) == "is attributed to — 1 independent origin: DHS Office of Intelligence and Analysis 2023"
     assert "hop--supported" in first.classes and "stroke-dasharray" not in first.find("path").attrs
     contested = hops["spamouflage--attributedTo--prc-government"]
     assert "hop--contested" in contested.classes and contested.find("path").attrs["stroke-dasharray"]
-    labels = [t.text() for t in contested.find_all("text")]
-    # the parties, earliest first, not the documents they are read in
-    assert labels[0] == ("is attributed to — 12 independent origins: CNN 2023, Meta Platforms 2023, "
-                         "Researchers not named by Rolling Stone 2023, Rolling Stone 2023 +8 more")
-    assert labels[1] == ("CONTESTED — disputed by Graphika 2019; denied by Embassy of the People's Republic "
-                         "of China in Washington 2023")
-    assert labels[2] == "inconclusive: Graphika 2020"
-    assert "Jack Stubbs" not in contested.find("title").text() and "Liu Pengyu" in contested.find("title").text()
+    # the parties, every one and whole, earliest first, not the documents they are read in; long
+    # labels wrapped onto several lines, none longer than the wrap width
+    text = label(contested)
+    assert text.startswith("is attributed to — 12 independent origins: CNN 2023, Meta Platforms 2023, "
+                           "Researchers not named by Rolling Stone 2023, Rolling Stone 2023, ")
+    assert "Voice of America 2024" in text and "more" not in text and "…" not in text
+    assert ("CONTESTED — disputed by Graphika 2019; denied by Embassy of the People's Republic of China in "
+            "Washington 2023 inconclusive: Graphika 2020") in text
+    lines = [t.text() for t in contested.find_all("text")]
+    assert len(lines) > 3 and max(map(len, lines)) <= 72
+    # the overlap is drawn apart and says that it carries no attribution on
+    overlap = hops["spicypanda--overlapsWith--spamouflage"]
+    assert "hop--not-carried" in overlap.classes and overlap.attrs["data-kind"] == "overlap"
+    assert overlap.find("path").attrs["stroke-dasharray"] == "12 5"
+    assert label(overlap).startswith("overlaps with — attribution not carried what follows is said of "
+                                     "Spamouflage, not of SPICYPANDA 1 independent origin: DHS Office")
+    # the standalone file names, in tooltips, each assertion and where it is read
+    standalone = ET.fromstring(site.get("/e/spicypanda/attribution.svg", timeout=30).text)
+    tips = {g.get("data-claim"): g.find(SVG_NS + "title").text for g in standalone.iter(SVG_NS + "g")
+            if g.get("data-claim")}
+    tip = tips["spamouflage--attributedTo--prc-government"]
+    assert "Jack Stubbs" not in tip and "Liu Pengyu" in tip
+    assert not contested.find_all("title")  # the page's own picture leaves tooltips to the cards
     # and the chains in words, with links
     words = page.find("ol", cls="chain-list").find_all("li")
     assert len(words) == 8 and "/c/spicypanda--attributedTo--cicc" in words[0].links()
     assert "(1 independent origin)" in words[0].text()
+    # every chain through the overlap says that Spamouflage's attributions are not SPICYPANDA's
+    through = [w for w in words if "/c/spicypanda--overlapsWith--spamouflage" in w.links()]
+    assert len(through) == 7
+    for w in through:
+        assert "(1 independent origin, attribution not carried)" in w.text()
+        assert w.find(cls="chain-caveat").text() == (
+            "Attribution not carried past “SPICYPANDA overlaps with Spamouflage”: what follows is said of "
+            "Spamouflage, not of SPICYPANDA.")
+
+
+def label(hop: Element) -> str:
+    """A hop's label, its wrapped lines joined."""
+    return " ".join(t.text() for t in hop.find_all("text"))
 
 
 def test_as_of_redraws_what_was_known_then(site):
@@ -337,18 +397,19 @@ def test_entities_without_chains(site):
     page = get(site, "/e/facebook")
     assert page.find("h1").text() == "Facebook"
     assert not page.find_all("svg")
-    assert page.find_all("article", cls="claim-card")
+    assert page.find("ol", cls="claim-rows").find_all("li")
+    assert page.find(id="verdict-none").text().startswith("No attribution of Facebook or to it is recorded.")
 
 
 def test_attribution_svg_file(site):
-    r = httpx.get(site.url + "/e/spicypanda/attribution.svg", timeout=30)
+    r = site.get("/e/spicypanda/attribution.svg", timeout=30)
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
     root = ET.fromstring(r.text)
     assert root.tag == SVG_NS + "svg"
     assert root.find(SVG_NS + "title").text == "Attribution chains from SPICYPANDA"
-    r = httpx.get(site.url + "/e/facebook/attribution.svg", timeout=30)
+    r = site.get("/e/facebook/attribution.svg", timeout=30)
     assert r.status_code == 200 and "cluster or campaign" in ET.fromstring(r.text).find(SVG_NS + "text").text
-    assert httpx.get(site.url + "/e/spicypanda/attribution.svg", params={"as_of": "nope"}).status_code == 400
+    assert site.get("/e/spicypanda/attribution.svg", params={"as_of": "nope"}).status_code == 400
 
 
 # ---------------------------------------------------------------- source
@@ -458,11 +519,11 @@ def test_unknown_ids_are_404_pages(site, path):
 def test_iris_redirect_browsers_to_pages_and_others_to_json(site, iri, page, json):
     for accept, target in [(BROWSER_ACCEPT, page), (None, json), ("*/*", json), ("application/json", json)]:
         headers = {"accept": accept} if accept else {}
-        r = httpx.get(site.url + iri, headers=headers, follow_redirects=False)
+        r = site.get(iri, headers=headers, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == target, accept
         assert r.headers["vary"] == "Accept"
 
 
 def test_json_routes_stay_json(site):
-    r = httpx.get(site.url + "/entities/spamouflage", headers={"accept": BROWSER_ACCEPT})
+    r = site.get("/entities/spamouflage", headers={"accept": BROWSER_ACCEPT})
     assert r.headers["content-type"] == "application/json" and r.json()["id"] == "spamouflage"

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from browser import screenshot
-from sparql_server import running_server
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +29,9 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def shot(page, name: str) -> Path:
@@ -56,6 +55,19 @@ def test_from_a_search_to_a_citable_claim(page, site):
     hit.locator("a").click()
     page.wait_for_url("**/e/spamouflage")
     assert page.locator("h1").inner_text() == "Spamouflage"
+    # the verdict first: origins and deniers named
+    line = page.locator(f"#verdict-{PRC}")
+    assert line.locator(".verdict__origins").inner_text() == "12 independent origins"
+    assert line.locator(".verdict__contest").inner_text() == (
+        "disputed by Graphika (2019-09); denied by Embassy of the People's Republic of China in Washington (2023)")
+    shot(page, "journey-2-entity")
+    # the verdict line leads to the claim's row, and the row to the claim's full card
+    line.locator("a.verdict__target").click()
+    page.wait_for_url(f"**/e/spamouflage#claim-{PRC}")
+    row = page.locator(f"#claim-{PRC}")
+    assert row.is_visible() and "12 independent origins" in row.inner_text()
+    row.locator("a").first.click()
+    page.wait_for_url(f"**/c/{PRC}")
     card = page.locator(f"#claim-{PRC}")
     assert card.locator(".stance--disputes li").count() == 1
     assert card.locator(".stance--denies li").count() == 2  # the embassy's denial, read in two documents
@@ -64,7 +76,6 @@ def test_from_a_search_to_a_citable_claim(page, site):
     assert "Disputed by Graphika (2019-09); denied by Embassy of the People's Republic of China" in corroboration
     denial = card.locator(".stance--denies li").first
     assert denial.locator(".said-by").inner_text() == "Embassy of the People's Republic of China in Washington (Liu Pengyu)"
-    shot(page, "journey-2-entity")
     # the document we read the denial in: the outlet's summary of CNN's investigation
     denial.locator(".carriers a.carrier").last.click()
     page.wait_for_url("**/s/outlet-2023-cnn-investigation-summary")
@@ -82,7 +93,7 @@ def test_from_a_search_to_a_citable_claim(page, site):
 
 
 def test_spicypanda_card_shows_dhs_confidence_band_and_excerpt(page, site):
-    page.goto(site.url + "/e/spicypanda")
+    page.goto(site.url + f"/c/{CICC}")
     card = page.locator(f"#claim-{CICC}")
     item = card.locator(".stance--supports li")
     assert item.count() == 1
@@ -100,7 +111,7 @@ def test_spicypanda_card_shows_dhs_confidence_band_and_excerpt(page, site):
     assert card.locator(".independent").inner_text() == "1 independent origin"
     assert card.locator(".origins").inner_text() == "DHS Office of Intelligence and Analysis"
     assert card.locator(".contesting").inner_text() == "No recorded dispute."
-    card.screenshot(path=str(Path(screenshot(page, "entity-spicypanda")).with_name("card-spicypanda-cicc.png")))
+    card.screenshot(path=str(Path(screenshot(page, "claim-spicypanda-cicc")).with_name("card-spicypanda-cicc.png")))
 
 
 def test_chain_picture_and_as_of_redraw(page, site):
@@ -167,14 +178,68 @@ def test_pages_read_fully_without_javascript(new_page, site):
     page.goto(site.url + "/find?q=storm")
     page.locator(".hit a").first.click()
     page.wait_for_url("**/e/spamouflage")
-    assert page.locator("article.claim-card").count() > 80
+    assert page.locator("#verdict li.verdict__line").count() == 6
+    assert page.locator(".claim-rows > li").count() > 80
     assert page.locator("svg.chain-svg").is_visible()
-    assert page.locator("blockquote").first.is_visible()
+    # a folded section opens with a click on its summary, without JavaScript
+    platforms = page.locator("#group-platforms")
+    assert not platforms.locator(".claim-rows").is_visible()
+    platforms.locator("summary").click()
+    assert platforms.locator(".claim-rows").is_visible()
     page.fill("#as_of", "2019-12-31")
     page.click("button:has-text('Redraw')")
     page.wait_for_url("**as_of=2019-12-31*")
     assert page.locator("svg.chain-svg g.hop").count() == 2
     page.goto(site.url + f"/c/{CICC}")
+    assert page.locator("blockquote").first.is_visible()
     assert page.locator("section.cite .references li").count() == 1
     assert page.locator("#citation-text").is_visible()
     screenshot(page, "claim-no-javascript")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("path", "claim", "names"), [
+    ("/e/spamouflage", PRC, ["Global Affairs Canada", "Embassy of the People's Republic of China in Washington"]),
+    ("/e/spicypanda", CICC, ["DHS Office of Intelligence and Analysis"]),
+])
+def test_the_verdict_is_in_the_first_screen(new_page, site, viewport, path, claim, names):
+    """The first line of the verdict, its origins and its deniers named, shows without scrolling."""
+    page = new_page(viewport=viewport)
+    page.goto(site.url + path)
+    line = page.locator(f"#verdict-{claim}")
+    box = line.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
+    text = line.inner_text()
+    assert all(name in text for name in names)
+    assert horizontal_overflow(page) == 0
+
+
+def test_a_link_to_a_row_in_a_folded_section_lands_on_it(new_page, site):
+    """Chromium opens a closed <details> holding the target of the address's fragment, with or
+    without JavaScript."""
+    for js in (True, False):
+        page = new_page(java_script_enabled=js)
+        page.goto(site.url + "/e/spamouflage#claim-spamouflage--operatesOn--youtube")
+        assert page.evaluate("() => document.getElementById('group-platforms').open")
+        assert page.locator("#claim-spamouflage--operatesOn--youtube").is_visible()
+
+
+def test_the_chain_picture_boxes_hold_their_text(page, site):
+    for path in ("/e/spamouflage", "/e/spicypanda"):
+        page.goto(site.url + path)
+        misfits = page.evaluate("""() => {
+            const out = [];
+            const svg = document.querySelector('svg.chain-svg');
+            const width = svg.viewBox.baseVal.width;
+            svg.querySelectorAll('g.node').forEach(g => {
+                const r = g.querySelector('rect').getBBox(), t = g.querySelector('text').getBBox();
+                if (t.x < r.x || t.x + t.width > r.x + r.width || t.y < r.y || t.y + t.height > r.y + r.height)
+                    out.push(g.dataset.entity);
+            });
+            svg.querySelectorAll('text').forEach(t => {
+                const b = t.getBBox();
+                if (b.x + b.width > width) out.push('beyond the picture: ' + t.textContent);
+            });
+            return out;
+        }""")
+        assert misfits == [], (path, misfits)

@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from iokg.queries import load_queries
-from sparql_server import running_server
 
 MAX_ROWS = 3
 TIMEOUT_MS = 1000
@@ -56,15 +55,12 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(basic_store: Path):
-    with running_server(
-        basic_store, max_result_rows=MAX_ROWS, query_timeout_ms=TIMEOUT_MS
-    ) as server:
-        yield server
+def site(basic_store: Path, sites):
+    return sites(basic_store, max_result_rows=MAX_ROWS, query_timeout_ms=TIMEOUT_MS)
 
 
 def get(site, path: str, **params: str) -> tuple[httpx.Response, Page]:
-    r = httpx.get(site.url + path, params=params, timeout=30)
+    r = site.get(path, params=params, timeout=30)
     assert r.headers["content-type"].startswith("text/html")
     return r, Page(r.text)
 
@@ -104,9 +100,9 @@ def test_pages_are_semantic_and_self_contained(site, path, params):
 
 
 def test_static_files_are_served(site):
-    css = httpx.get(site.url + "/static/site.css")
+    css = site.get("/static/site.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
-    js = httpx.get(site.url + "/static/query.js")
+    js = site.get("/static/query.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
 
 
@@ -164,13 +160,13 @@ def test_download_links_use_the_format_parameter(site):
     links = {a["data-format"]: a["href"] for a in page.all("a") if a.get("data-format")}
     assert set(links) == {"CSV", "JSON", "TSV", "XML"}
     assert all(href.startswith("/sparql?") for href in links.values())  # paths: no Host in them
-    csv = httpx.get(site.url + links["CSV"])
+    csv = site.get(links["CSV"])
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0] == "s" and len(csv.text.splitlines()) == 3
     r, page = get(site, "/query", query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2")
     links = {a["data-format"]: a["href"] for a in page.all("a") if a.get("data-format")}
     assert set(links) == {"Turtle", "N-Triples", "JSON-LD", "RDF/XML"}
-    assert httpx.get(site.url + links["N-Triples"]).text.count("\n") == 2
+    assert site.get(links["N-Triples"]).text.count("\n") == 2
     assert len(page.all("tr")) == 1 + 2
 
 

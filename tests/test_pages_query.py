@@ -16,7 +16,6 @@ import pytest
 from browser import screenshot
 from iokg.queries import load_queries
 from iokg.store import open_read_only
-from sparql_server import running_server
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +26,8 @@ PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture(scope="module")
-def site(basic_store: Path):
-    with running_server(basic_store) as server:
-        yield server
+def site(basic_store: Path, sites):
+    return sites(basic_store)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The provenance lookups (iokg.provenance) on the fixture corpus in tests/fixtures/lookups."""
+"""The provenance lookups (iokg.provenance) on the fixture corpus in tests/fixtures/lookups, and the chains
+of the curated data where they cross an overlap."""
 
 from __future__ import annotations
 
@@ -251,3 +252,38 @@ def test_attribution_unknown_entity(store):
         provenance.attribution(store, "x> } ; DROP")
     with pytest.raises(EntityNotFound):
         provenance.attribution(store, "nobody")
+
+
+# ---------------------------------------------------------------- hops that carry no attribution on
+def test_an_overlap_does_not_carry_an_attribution_on(data_store):
+    """DHS: at least some SPICYPANDA accounts are part of DRAGONBRIDGE, itself unattributed by DHS.
+    The chains through the overlap are listed, each saying that what follows is not SPICYPANDA's."""
+    v = provenance.attribution(EmbeddedStore(data_store), "spicypanda")
+    hops = hops_by_claim(v)
+    overlap = hops["spicypanda--overlapsWith--spamouflage"]
+    assert (overlap.kind, overlap.carries_attribution) == ("overlap", False)
+    assert overlap.caveat.startswith("SPICYPANDA overlaps with Spamouflage: attribution not carried.")
+    assert (hops["spicypanda--attributedTo--cicc"].kind, hops["spicypanda--attributedTo--cicc"].carries_attribution) \
+        == ("attribution", True)
+    assert hops["mps--subOrganizationOf--prc-government"].kind == "sub-organization"
+    assert hops["spamouflage--partOf--prc-information-effort"].kind == "part-of"
+    through = [c for c in v.chains if "spicypanda--overlapsWith--spamouflage" in c.hops]
+    assert len(through) == 7
+    assert all(not c.attribution_carried and c.not_carried_at == "spicypanda--overlapsWith--spamouflage"
+               and "not of SPICYPANDA" in c.caveat for c in through)
+    (direct,) = [c for c in v.chains if c not in through]
+    assert direct.hops == ["spicypanda--attributedTo--cicc"] and direct.attribution_carried and direct.caveat is None
+    # from Spamouflage itself, its own attributions are carried
+    assert all(c.attribution_carried for c in provenance.attribution(EmbeddedStore(data_store), "spamouflage").chains)
+
+
+def test_a_qualified_part_of_is_a_partial_membership():
+    from iokg.provenance.attribution import NOT_CARRIED, caveat, hop_kind
+    from iokg.provenance.models import Ref
+
+    kind = hop_kind("partOf", "partly")
+    assert kind == "partly-part-of" and kind in NOT_CARRIED
+    a, b = (Ref(id=x, kind="entity", iri=x, label=x.upper()) for x in ("a", "b"))
+    assert caveat(kind, a, b, "partly") == ("A is only partly part of B (partly): attribution not carried. What B is "
+                                            "attributed to is not thereby A's attribution.")
+    assert caveat("part-of", a, b) is None and hop_kind("partOf", None) not in NOT_CARRIED

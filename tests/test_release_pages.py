@@ -6,14 +6,11 @@ list, and proof that no page links to, fetches or re-fangs an indicator. Pages a
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
-import httpx
 import pytest
 
 from html_tree import parse
 from reference_documents import ROOT
-from sparql_server import running_server
 
 DATASET = "meta-2023-q2-spamouflage-indicators"
 RELEASE = ROOT / "data" / "releases" / "meta-2023-q2-spamouflage"
@@ -25,20 +22,20 @@ LINKS = [v for v in INDICATORS if "[.]" in v]
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def page(site, path: str, status: int = 200):
-    r = httpx.get(site.url + path, timeout=30)
+    r = site.get(path, timeout=30)
     assert r.status_code == status, r.text[:300]
     assert r.headers["content-type"].startswith("text/html")
     return r.text, parse(r.text, site.url)
 
 
 def indicator_pages(site) -> list[str]:
-    first = httpx.get(f"{site.url}/releases/{DATASET}/indicators", timeout=30).json()
+    first = site.get(f"/releases/{DATASET}/indicators", timeout=30).json()
     return [f"/r/{DATASET}/indicators?page={n}" for n in range(1, first["pages"] + 1)]
 
 
@@ -115,9 +112,9 @@ def test_no_page_links_to_an_indicator_nor_shows_one_re_fanged(site):
 
 def test_the_indicators_in_json_say_they_are_defanged(site):
     got = []
-    pages = httpx.get(f"{site.url}/releases/{DATASET}/indicators", timeout=30).json()["pages"]
+    pages = site.get(f"/releases/{DATASET}/indicators", timeout=30).json()["pages"]
     for n in range(1, pages + 1):
-        body = httpx.get(f"{site.url}/releases/{DATASET}/indicators", params={"page": n}, timeout=30).json()
+        body = site.get(f"/releases/{DATASET}/indicators", params={"page": n}, timeout=30).json()
         got += body["indicators"]
     assert [i["value"] for i in got] == INDICATORS
     assert all(i["defanged"] is True and i["kind"] == "link" for i in got if i["value"] in LINKS)
@@ -126,11 +123,11 @@ def test_the_indicators_in_json_say_they_are_defanged(site):
 
 
 def test_release_json_and_figures(site):
-    body = httpx.get(f"{site.url}/releases/{DATASET}", timeout=30).json()
+    body = site.get(f"/releases/{DATASET}", timeout=30).json()
     assert body["licence"] == "MIT" and body["takedown"] == "meta-takedown-2023-q2"
     assert body["accompanies"] == "meta-2023-q2-threat-report"
     assert sorted(f["value"] for f in body["figures"]["released"]) == [15, 15, 954, 7704]
-    figures = httpx.get(f"{site.url}/takedowns/meta-takedown-2023-q2/figures", timeout=30).json()
+    figures = site.get("/takedowns/meta-takedown-2023-q2/figures", timeout=30).json()
     assert {(f["qualifier"], f["value"]) for f in figures["reported"]} >= {("nearly", 8000), ("nearly", 9000)}
 
 
@@ -138,7 +135,7 @@ def test_release_json_and_figures(site):
     (f"/releases/{DATASET}/indicators?page=abc", 400), (f"/releases/{DATASET}/indicators?page=0", 400),
     (f"/releases/{DATASET}/indicators?page=99", 404), ("/releases/no-such-release", 404)])
 def test_bad_pages_and_unknown_releases_are_json_errors(site, path, status):
-    r = httpx.get(site.url + path, timeout=30)
+    r = site.get(path, timeout=30)
     assert r.status_code == status
     assert r.json()["error"]["status"] == status and r.json()["error"]["message"]
 

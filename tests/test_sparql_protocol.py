@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 from iokg.store import new_build_dir, publish
-from sparql_server import EX, G1, G2, QUADS, P, Trap, build_store, running_server
+from sparql_server import EX, G1, G2, QUADS, P, Trap, build_store, in_process
 
 SELECT_ALL = "SELECT ?s ?o WHERE { ?s ?p ?o }"
 CONSTRUCT_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -650,11 +650,11 @@ def test_health_answers(server):
 
 def test_missing_store_then_each_new_build_is_picked_up(tmp_path: Path):
     store = tmp_path / "store"
-    with running_server(store, max_concurrent_queries=1) as s:
-        error_of(httpx.get(s.sparql, params={"query": SELECT_ALL}), 503, "store_not_found")
+    with in_process(store, max_concurrent_queries=1) as s:
+        error_of(s.get("/sparql", params={"query": SELECT_ALL}), 503, "store_not_found")
         for word in ("first", "second"):
             build = build_store(new_build_dir(store), [(EX + word, word, G1)])
             (build / ".complete").touch()
             publish(store, build)
-            r = httpx.get(s.sparql, params={"query": SELECT_ALL})
+            r = s.get("/sparql", params={"query": SELECT_ALL})
             assert pairs_from_json(r) == {(EX + word, word)}

@@ -8,7 +8,6 @@ import json
 import re
 from collections import Counter
 
-import httpx
 import pytest
 import stix2
 from stix2validator import ValidationOptions, validate_instance
@@ -20,7 +19,6 @@ from iokg.export import stix
 from iokg.export.dumps import read_manifest
 from iokg.ingest.rdf import date_bounds
 from iokg.store import open_read_only, resolve_store
-from sparql_server import running_server
 
 DATA_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent / "data"
 CLAIM = vocab.claim_iri("spamouflage--attributedTo--prc-government")
@@ -123,16 +121,30 @@ def test_two_builds_give_the_same_bundle(data_store, tmp_path):
     assert stix.serialize(stix.bundle(open_read_only(other))) == first
 
 
-def test_served_and_exported(data_store, tmp_path):
+def test_served_and_exported(data_store, data_site, tmp_path):
     out = tmp_path / "bundle.json"
     r = iokg("export", "stix", "--store", str(data_store), "-o", str(out))
     assert r.returncode == 0, r.stderr
     manifest = read_manifest(resolve_store(data_store) / "dumps")
     assert manifest.file(stix.FILE_NAME).media_type == stix.MEDIA_TYPE
-    with running_server(data_store) as s:
-        served = httpx.get(f"{s.url}/dumps/{stix.FILE_NAME}", timeout=30)
-        listing = httpx.get(f"{s.url}/dumps/", timeout=30).json()
+    served = data_site.get(f"/dumps/{stix.FILE_NAME}")
+    listing = data_site.get("/dumps/").json()
     assert served.status_code == 200
     assert served.headers["content-type"].startswith("application/stix+json")
     assert served.content == out.read_bytes()
     assert stix.FILE_NAME in [d["name"] for d in listing["dumps"]]
+
+
+def test_the_plain_bundle_the_build_writes_is_the_checked_one_byte_for_byte(data_store, tmp_path):
+    """`iokg build` writes the bundle as plain data (fast); every object made by `stix2` (which
+    checks it) gives the same bytes, over the curated data and a generated graph of every kind."""
+    from iokg.bench.generate import generate
+
+    checked = stix.serialize(stix.bundle(open_read_only(data_store), checked=True))
+    assert stix.serialize(stix.bundle(open_read_only(data_store), checked=False)) == checked
+    g = generate(tmp_path / "data", scale=0.5, seed=5)
+    build(g.data_dir, tmp_path / "store", tmp_path / "store.trig")
+    store = open_read_only(tmp_path / "store")
+    fast = stix.serialize(stix.bundle(store, checked=False))
+    assert fast == stix.serialize(stix.bundle(store, checked=True))
+    assert (resolve_store(tmp_path / "store") / "dumps" / stix.FILE_NAME).read_bytes() == fast

@@ -21,17 +21,13 @@ from pydantic import BaseModel, Field
 from iokg import provenance, vocab
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.models import ClaimView
-from iokg.queries import TACTIC_PATTERN, get_query
+from iokg.queries import TACTIC_PATTERN
+from iokg.queries import run_named as _run
 
 _SOURCE_KINDS = {c.local: c for c in vocab.SOURCE_KINDS.values()}
 _CLASS_TYPES = {t.cls: t for t in vocab.ENTITY_TYPES.values()}
 SORTS = ("newest", "oldest", "title")
 MAX_LIMIT = 500
-
-
-def _run(store, name: str, **params: str) -> list[dict]:
-    q = get_query(name)
-    return store.select(q.text, q.bind({k: v for k, v in params.items() if v not in (None, "")}))
 
 
 def _text(row: dict, name: str) -> str | None:

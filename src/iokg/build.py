@@ -1,13 +1,15 @@
 """`iokg validate` and `iokg build`: every check over the curated YAML, then an atomic store swap.
 
 The order is fixed: read and shape-check each file (pydantic), check and read the files of each
-dataset release (`iokg.releases`), check references across files, convert to RDF, run the SHACL
-shapes. Problems from every stage that could run are reported
-together. Only a clean run loads a new store, in a directory of its own, writes its search index
-there (`iokg.search.index`), and only a loaded and flushed store with its index is published
-(`iokg.store.publish`), so the served graph never changes on failure. The build's dumps (TriG,
-N-Quads, JSON-LD, gzipped too; `iokg.export.dumps`) are written into its own folder before it is
-marked complete, so a published build always has them.
+dataset release (`iokg.releases`), check references across files, convert to RDF (quads, straight
+from the records, with the ontology and DISARM), load them into a new store in a directory of its
+own, run the SHACL shapes (`iokg.ingest.shapes`, compiled to SPARQL) over the graph loaded in
+memory first. Problems from every stage that could run are reported together, and a build with any
+problem removes its directory. A clean build writes its dumps (TriG, N-Quads, JSON-LD, gzipped
+too, STIX, claims.csv; `iokg.export.dumps`, serialized from the quads in hand) and its search
+index (`iokg.search.index`) into its own folder, and only a loaded and flushed store with its
+dumps and index is published (`iokg.store.publish`), so the served graph never changes on
+failure. `BuildReport.phases` says how long each phase took (`python -m iokg.bench.build`).
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ import pyoxigraph as ox
 from iokg import store as stores
 from iokg import vocab
 from iokg.errors import IngestError, IokgError
+from iokg.evidence import datasets_folder, evidence_problems, evidence_quads
 from iokg.export import dumps
 from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
-from iokg.ingest.shapes import shacl_problems, to_rdflib
+from iokg.ingest.shapes import store_problems
 from iokg.releases import read_releases, release_quads
 from iokg.search.index import FILENAME as SEARCH_INDEX
 from iokg.search.index import build_index
@@ -47,6 +50,7 @@ class BuildReport:
     export: Path | None = None
     files: int = 0
     search_texts: int = 0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase of a build
 
     def summary(self) -> str:
         c = self.counts
@@ -58,15 +62,36 @@ class BuildReport:
         return f"{', '.join(parts)} from {self.files} files in {self.seconds:.2f} s"
 
 
-def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
-    """Run every check over ``data_dir``; raise `IngestError` listing all problems found.
+#: The graphs the shapes check: the data, what is derived from it, and the ontology (for its
+#: classes and concept schemes). graph/supported holds direct triples by design: the shapes (no
+#: bare link between two entities) are for the data and what is derived from it, not for that view.
+SHAPED_GRAPHS = [ox.NamedNode(vocab.GRAPH_DATA), ox.NamedNode(vocab.GRAPH_DERIVED),
+                 ox.NamedNode(vocab.GRAPH_ONTOLOGY)]
 
-    Returns the converted data graph and the number of files read.
-    """
+
+class _Phases(dict):
+    """Seconds per phase of a build, in the order they ran."""
+
+    def __init__(self):
+        super().__init__()
+        self.mark = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self[name] = self.get(name, 0.0) + now - self.mark
+        self.mark = now
+
+
+def _read(data_dir: Path, phases: _Phases) -> tuple[Converted, list[ox.Quad], int, list]:
+    """Read, check and convert ``data_dir``: the converted data, the whole graph a build loads
+    (each quad once, in a fixed order: graph, subject, predicate, object), files read, problems."""
     corpus, problems = read_folder(Path(data_dir))
+    phases.done("read")
     read, release_problems = read_releases(corpus, Path(data_dir))
     problems += release_problems
     problems += check_corpus(corpus)
+    problems += evidence_problems(Path(data_dir), corpus, read, problems)  # data/evidence/*.yaml (iokg.evidence)
+    phases.done("check")
     # The shapes run over whatever could be read, so one run reports every kind of problem;
     # a shape violation at a record already reported is a consequence of that report, not news.
     complete = corpus.complete()
@@ -74,16 +99,55 @@ def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     converted.quads += release_quads(read, {x.record.id: x.record for x in complete.sources})
     if indicators := sum(len(r.indicators) for r in read):
         converted.counts["indicators"] = indicators
+    quads = sorted(dict.fromkeys(converted.quads + ontology_quads() + technique_quads()), key=_quad_order)
+    phases.done("convert")
+    return converted, quads, corpus.files, problems
+
+
+def _quad_order(q: ox.Quad) -> tuple[str, str, str, str]:
+    return (q.graph_name.value, q.subject.value, q.predicate.value, str(q.object))
+
+
+def _shape_problems(store: ox.Store, converted: Converted, problems: list, phases: _Phases) -> list:
+    reported = {(p.file, p.line) for p in problems}
+    found = [p for p in store_problems(store, SHAPED_GRAPHS, converted.origin)
+             if (p.file, p.line) not in reported]
+    phases.done("shapes")
+    return found
+
+
+class _Queries:
+    """An in-memory store behind the ``select`` interface of `iokg.store.EmbeddedStore` (what
+    `iokg.search.index.build_index` reads from): union default graph, the predeclared prefixes."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def select(self, text: str, substitutions: dict | None = None) -> list[dict]:
+        from iokg.sparql.prefixes import PREDECLARED
+
+        results = self.store.query(text, use_default_graph_as_union=True,
+                                   substitutions=substitutions or None, prefixes=PREDECLARED)
+        names = [v.value for v in results.variables]
+        return [{n: sol[n] for n in names if sol[n] is not None} for sol in results]
+
+
+def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
+    """Run every check over ``data_dir``; raise `IngestError` listing all problems found.
+
+    Returns the converted data graph and the number of files read. The shapes run over an
+    in-memory store of the whole graph.
+    """
+    phases = _Phases()
+    converted, quads, files, problems = _read(data_dir, phases)
     if shacl:
-        reported = {(p.file, p.line) for p in problems}
-        # graph/supported holds direct triples by design: the shapes (no bare link between two
-        # entities) are for the data and what is derived from it, not for that view
-        shaped = [q for q in converted.quads if q.graph_name.value != vocab.GRAPH_SUPPORTED]
-        problems += [p for p in shacl_problems(to_rdflib(shaped), converted.origin)
-                     if (p.file, p.line) not in reported]
+        store = ox.Store()
+        store.bulk_extend(quads)
+        phases.done("load in memory")
+        problems += _shape_problems(store, converted, problems, phases)
     if problems:
         raise IngestError(problems)
-    return converted, corpus.files
+    return converted, files
 
 
 def validate(data_dir: Path) -> BuildReport:
@@ -96,42 +160,81 @@ def validate(data_dir: Path) -> BuildReport:
 
 def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
           shacl: bool = True) -> BuildReport:
-    """Check ``data_dir``, load a fresh store beside ``store_path`` and publish it atomically."""
+    """Check ``data_dir``, load a fresh store beside ``store_path`` and publish it atomically.
+
+    The shapes run over the graph loaded in memory, before the store is written; on any problem
+    the new build's directory is removed and `IngestError` lists them all.
+    """
     start = time.perf_counter()
+    phases = _Phases()
     store_path = Path(store_path)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(store_path):
-        converted, files = check(data_dir, shacl=shacl)
-        quads = converted.quads + ontology_quads() + technique_quads()
+        converted, quads, files, problems = _read(data_dir, phases)
+        if problems and not shacl:
+            raise IngestError(problems)
         build_dir = stores.new_build_dir(store_path)
         try:
-            store = ox.Store(str(build_dir))
-            store.bulk_extend(quads)
-            store.flush()
-            triples = len(store)
+            quads += evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
             folder = dumps.dumps_folder(build_dir)
-            dumps.write_dumps(store, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc))
-            del store
-            # The search index goes inside the build, before it is published: a failed build never
-            # changes what search finds, and servers pick the index up with the store.
-            search_texts = build_index(stores.EmbeddedStore(build_dir), build_dir / SEARCH_INDEX)
-            (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
-            export = export_path or store_path.with_suffix(".trig")
-            _export(folder / "iokg.trig", export)
-            stores.publish(store_path, build_dir)
+            # The N-Quads dump first: both stores are bulk-loaded from it (faster than from Python
+            # objects); the other dumps are written from the quads in hand by a process of their own.
+            nquads = dumps.write_nquads(quads, folder)
+            phases.done("N-Quads")
+            writing = dumps.DumpsJob(quads, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc),
+                                     written=(nquads.name,))
+            try:
+                # The shapes and the search index's query run over the graph in memory (several times
+                # faster to query than a freshly loaded store on disk); the store is loaded after.
+                graph = ox.Store()
+                graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                phases.done("load in memory")
+                if shacl:
+                    problems += _shape_problems(graph, converted, problems, phases)
+                if problems:
+                    raise IngestError(problems)
+                # The search index goes inside the build, before it is published: a failed build never
+                # changes what search finds, and servers pick the index up with the store.
+                search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
+                phases.done("search index")
+                del graph
+                store = ox.Store(str(build_dir))
+                store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                store.flush()
+                triples = len(store)
+                del store
+                phases.done("load")
+                writing.wait()
+                phases.done("dumps (waiting for them)")
+                (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+                export = export_path or store_path.with_suffix(".trig")
+                _export(folder / "iokg.trig", export)
+                stores.publish(store_path, build_dir)
+                phases.done("publish")
+            except BaseException:
+                writing.cancel()
+                if not _published(store_path, build_dir):
+                    shutil.rmtree(build_dir, ignore_errors=True)
+                raise
         except OSError as e:  # a full disk, a lost mount: the half-written build goes, the old one stays
-            if store_path.exists() and store_path.resolve() == build_dir.resolve():
+            if _published(store_path, build_dir):
                 raise IokgError(f"the build was published, but old builds could not be removed ({e})") from e
             shutil.rmtree(build_dir, ignore_errors=True)
             raise IokgError(f"the build could not be written ({e}); nothing was published, "
                             f"{store_path} still serves the build before") from e
     return BuildReport(counts=dict(converted.counts), triples=triples,
                        seconds=time.perf_counter() - start, store=store_path, export=export, files=files,
-                       search_texts=search_texts)
+                       search_texts=search_texts, phases=dict(phases))
+
+
+def _published(store_path: Path, build_dir: Path) -> bool:
+    """Whether the store link already names ``build_dir`` (then it must not be removed)."""
+    return store_path.exists() and store_path.resolve() == build_dir.resolve()
 
 
 def is_stale(data_dir: Path, store_path: Path) -> bool:
-    """True when there is no store yet, or the data or ontology changed since it was built.
+    """True when there is no store yet, or the data, the ontology or the imported datasets (which
+    computed evidence reads) changed since it was built.
 
     A plain pyoxigraph directory (not made by `iokg build`) is never stale.
     """
@@ -144,6 +247,7 @@ def is_stale(data_dir: Path, store_path: Path) -> bool:
     built = marker.stat().st_mtime
     inputs = [p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv")]
     inputs += [ONTOLOGY_DIR / "iokg.ttl", ONTOLOGY_DIR / "shapes.ttl"]
+    inputs.append(datasets_folder(store_path) / "datasets.json")  # an import changes computed evidence
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 

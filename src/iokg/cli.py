@@ -87,7 +87,7 @@ def build(data: Path | None, store: Path | None, export: Path | None) -> None:
 def query(query: str, store: Path | None, fmt: str, param: tuple[str, ...]) -> None:
     """Run QUERY against the built store: a named query (see queries/), a .rq file, or SPARQL text."""
     from iokg.queries import get_query, load_queries
-    from iokg.store import run_query
+    from iokg.store import EmbeddedStore
 
     settings = _settings(store=store)
     substitutions = None
@@ -109,7 +109,7 @@ def query(query: str, store: Path | None, fmt: str, param: tuple[str, ...]) -> N
             get_query(query)  # neither a named query nor a file: raises, naming the known queries
         else:
             text = query
-        results = run_query(settings.store, text, substitutions)
+        results = EmbeddedStore(settings.store).query(text, substitutions)
     except IokgError as e:
         _fail(e)
     _print_results(results, fmt)
@@ -148,12 +148,13 @@ def list_queries() -> None:
 def stats(store: Path | None) -> None:
     """Show how many things of each kind the built store holds."""
     from iokg.queries import load_queries
-    from iokg.store import open_read_only, run_query
+    from iokg.store import EmbeddedStore
 
     settings = _settings(store=store)
     try:
-        rows = run_query(settings.store, load_queries()["stats"].text)
-        total = len(open_read_only(settings.store))
+        graph = EmbeddedStore(settings.store)
+        rows = graph.select(load_queries()["stats"].text)
+        total = len(graph)
     except IokgError as e:
         _fail(e)
     click.echo(f"store: {settings.store}")

@@ -7,6 +7,9 @@ the store, so a failed or killed build leaves them on the previous graph.
 
 Any plain pyoxigraph store directory can also be given as the store path; it is opened as is.
 
+`Store` is the small interface the core's lookups read a store through (one method, ``select``);
+`EmbeddedStore` offers it in this process.
+
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> resolve_store(d / "missing")
@@ -20,7 +23,9 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -124,17 +129,31 @@ def _in_progress(build: Path) -> bool:
     return True
 
 
-def run_query(store: Path, text: str, substitutions: dict | None = None):
-    """Run a SPARQL query on the store, its default graph being the union of all graphs.
+def run_query(store: Path, text: str, substitutions: Mapping[ox.Variable, Any] | None = None):
+    """Run a query of any form on the store in this process (for the command line and tests):
+    pyoxigraph's result, to iterate on this thread. The same as ``EmbeddedStore(store).query``."""
+    return EmbeddedStore(store).query(text, substitutions)
 
-    Returns pyoxigraph's result (solutions, a boolean or triples); iterate it on this thread.
-    The prefixes of `iokg.sparql.prefixes` are predeclared. Syntax errors become `InvalidQuery`
-    with line, column and a caret (`iokg.sparql.syntax`).
+
+class Store(Protocol):
+    """The small store interface: all the core's lookups (`iokg.provenance`, `iokg.browse`,
+    `iokg.releases.lookups`, `iokg.search.index`) need of a store.
+
+    ``select(text, substitutions)`` runs a SELECT over the union of all graphs, with the
+    prefixes of `iokg.sparql.prefixes` predeclared and ``substitutions`` (pyoxigraph
+    ``Variable`` → term) bound as RDF terms, never pasted into the text, and returns every row as
+    a dict of variable name to pyoxigraph term (unbound variables left out). It raises
+    `iokg.errors` errors: `InvalidQuery`, `QueryTimeout`, `StoreNotFound`.
+
+    `EmbeddedStore` runs it in-process; `iokg.sparql.service.PooledStore` in the server's query
+    workers, under the time limit; a remote SPARQL 1.1 endpoint can offer the same method.
     """
-    return _query(open_read_only(store), text, substitutions)
+
+    def select(self, text: str, substitutions: Mapping[ox.Variable, Any] | None = None) -> list[dict[str, Any]]:
+        ...
 
 
-def _query(db: ox.Store, text: str, substitutions: dict | None):
+def _query(db: ox.Store, text: str, substitutions: Mapping | None):
     """The one way iokg runs a query in-process: union default graph, bound terms, typed errors."""
     # imported here: the iokg.sparql package imports this module (its workers open stores)
     from iokg.sparql.prefixes import PREDECLARED
@@ -142,19 +161,18 @@ def _query(db: ox.Store, text: str, substitutions: dict | None):
 
     try:
         return db.query(text, use_default_graph_as_union=True,
-                        substitutions=substitutions or None, prefixes=PREDECLARED)
+                        substitutions=dict(substitutions) if substitutions else None, prefixes=PREDECLARED)
     except SyntaxError as e:
         raise syntax_error(text, e) from None
-    except OSError as e:
+    except (OSError, RuntimeError, ValueError) as e:
         raise InvalidQuery(f"query failed: {e}") from None
 
 
 class EmbeddedStore:
-    """The small interface lookups use: named, parameterized SELECTs returning plain rows.
-
-    Opens the store read-only and reopens it when a new build has been published. Results are
-    read to the end inside `select`, on the calling thread, as pyoxigraph requires. A remote
-    SPARQL 1.1 endpoint can stand in for it by offering the same `select` method.
+    """`Store` in this process: the store path opened read-only, reopened when a new build has been
+    published. Results are read to the end inside `select`, on the calling thread, as pyoxigraph
+    requires. The build, the command line and the tests use it; the server runs its queries in
+    worker processes instead (`iokg.sparql.service`).
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "s"
@@ -175,8 +193,19 @@ class EmbeddedStore:
             self._opened = opened
         return opened[1]
 
-    def select(self, text: str, substitutions: dict | None = None) -> list[dict]:
+    def __len__(self) -> int:
+        """How many quads the store holds."""
+        return len(self._store())
+
+    def query(self, text: str, substitutions: Mapping[ox.Variable, Any] | None = None):
+        """pyoxigraph's result of any query form (solutions, a boolean or triples), to iterate on
+        this thread; the default graph is the union of all graphs. For the command line."""
+        return _query(self._store(), text, substitutions)
+
+    def select(self, text: str, substitutions: Mapping[ox.Variable, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of variable name to pyoxigraph term (unbound left out)."""
         results = _query(self._store(), text, substitutions)
+        if not isinstance(results, ox.QuerySolutions):
+            raise InvalidQuery("only SELECT queries return rows")
         names = [v.value for v in results.variables]
         return [{n: sol[n] for n in names if sol[n] is not None} for sol in results]

@@ -30,6 +30,10 @@ GRAPH_TECHNIQUES = BASE + "graph/disarm"
 GRAPH_DERIVED = BASE + "graph/derived"
 #: The supported statements as direct triples (like Wikidata's truthy triples); never fed to SHACL.
 GRAPH_SUPPORTED = BASE + "graph/supported"
+#: iokg's own computations over released data (`iokg.evidence`), recomputed at every build; never assertions.
+GRAPH_EVIDENCE = BASE + "graph/evidence"
+#: The content of one dataset release (its indicators and kill-chain steps), under the release's own licence.
+GRAPH_RELEASE = BASE + "graph/release/"
 
 PREFIXES = {
     "iokg": NS,

@@ -30,7 +30,7 @@ from iokg.datasets.catalog import DatasetStore
 from iokg.queries import load_queries
 from iokg.search import SearchIndex
 from iokg.settings import Settings
-from iokg.sparql.executor import QueryExecutor
+from iokg.sparql.service import QueryService
 from iokg.store import EmbeddedStore
 from iokg.web.routers import browse_pages, dataset_pages, lookup_pages, pages, release_pages
 
@@ -39,15 +39,16 @@ log = logging.getLogger("iokg.api")
 
 def create_app(settings: Settings) -> FastAPI:
     """The whole HTTP API and the web pages over ``settings.store`` (and the datasets beside it). Query
-    workers start with the app's lifespan and stop with it; ``app.state.executor`` is the `QueryExecutor`
-    routes share, ``app.state.datasets`` the `DatasetStore`."""
+    workers start with the app's lifespan and stop with it; ``app.state.service`` is the `QueryService`
+    every query goes through (`/sparql`, `/queries/{name}`, the lookups and pages), ``app.state.datasets``
+    the `DatasetStore`."""
     load_queries()  # a package installed without its named queries fails here, not with a 404 per lookup
-    executor = QueryExecutor.from_settings(settings)
+    service = QueryService.from_settings(settings)
     dataset_store = DatasetStore.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(executor.start)
+        await service.open()
         log.info(
             "iokg serving SPARQL at http://%s:%d/sparql over the store %s",
             settings.host,
@@ -57,7 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
-            await run_in_threadpool(executor.close)
+            await service.close()
             await run_in_threadpool(dataset_store.close)
 
     app = FastAPI(
@@ -69,10 +70,11 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.executor = executor
-    app.state.graph = EmbeddedStore(settings.store)  # what the lookups read
+    app.state.service = service  # every query: /sparql, /queries/{name}, lookups and pages (in its workers)
     app.state.datasets = dataset_store  # the imported datasets (DuckDB over Parquet)
-    app.state.search = SearchIndex(app.state.graph)  # the search index of the build it serves
+    # the search index of the build it serves (it reads the graph in-process only to index a store
+    # that has no index file, once per build)
+    app.state.search = SearchIndex(EmbeddedStore(settings.store))
     app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     install_cors(app)

@@ -27,20 +27,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from iokg.errors import (
+    DumpsNotFound,
     EntityNotFound,
     Forbidden,
     IngestError,
     InvalidQuery,
     IokgError,
-    QueryTimeout,
-    ResourceLimit,
-    StoreNotFound,
-)
-from iokg.export.dumps import DumpsNotFound
-from iokg.sparql.protocol import (
     NotAcceptable,
     ProtocolError,
+    QueryTimeout,
+    QueryWorkerFailed,
     RequestTooLarge,
+    ResourceLimit,
+    StoreNotFound,
     UnsupportedMediaType,
 )
 
@@ -58,6 +57,7 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     UnsupportedMediaType: (415, "unsupported_media_type"),
     IngestError: (500, "ingest_error"),
     IokgError: (500, "internal_error"),
+    QueryWorkerFailed: (500, "internal_error"),
     QueryTimeout: (503, "query_timeout"),
     ResourceLimit: (503, "resource_limit"),
     StoreNotFound: (503, "store_not_found"),

@@ -19,8 +19,8 @@ claims about it can be checked by computation. No HTTP here (the routes are in
 from iokg.datasets.analyses import ANALYSES, run_analysis
 from iokg.datasets.catalog import DatasetStore
 from iokg.datasets.importing import import_twitter_io
-from iokg.datasets.layout import DatasetNotFound
 from iokg.datasets.rdf import GRAPH_DATASETS, dataset_quads
+from iokg.errors import DatasetNotFound
 
 __all__ = ["ANALYSES", "GRAPH_DATASETS", "DatasetNotFound", "DatasetStore", "dataset_quads", "import_twitter_io",
            "run_analysis"]

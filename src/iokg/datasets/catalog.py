@@ -32,10 +32,8 @@ import duckdb
 
 from iokg.datasets import layout
 from iokg.datasets.importing import REJECT_TYPES
-from iokg.datasets.layout import DatasetNotFound
 from iokg.datasets.twitter_io import stored_types
-from iokg.errors import Forbidden, InvalidQuery, QueryTimeout, ResourceLimit
-from iokg.sparql.limits import attach_limit
+from iokg.errors import DatasetNotFound, Forbidden, InvalidQuery, Limit, QueryTimeout, ResourceLimit
 
 DATASET_COLUMNS = {
     "id": "VARCHAR", "kind": "VARCHAR", "title": "VARCHAR", "imported_at": "TIMESTAMPTZ",
@@ -142,9 +140,9 @@ class DatasetStore:
     def _run(self, fn: Callable[[duckdb.DuckDBPyConnection], Table], *, user: bool) -> Table:
         timeout = self.timeout_ms / 1000
         if not self._slots.acquire(timeout=timeout):
-            raise attach_limit(QueryTimeout(
-                f"no query slot freed up within {self.timeout_ms} ms (IOKG_MAX_CONCURRENT_QUERIES)"),
-                "IOKG_MAX_CONCURRENT_QUERIES", self.max_concurrent)
+            raise QueryTimeout(
+                f"no query slot freed up within {self.timeout_ms} ms (IOKG_MAX_CONCURRENT_QUERIES)",
+                limit=Limit("IOKG_MAX_CONCURRENT_QUERIES", self.max_concurrent))
         try:
             cur = self._current().con.cursor()
             guard = threading.Lock()
@@ -161,13 +159,13 @@ class DatasetStore:
             try:
                 return fn(cur)
             except duckdb.InterruptException:
-                raise attach_limit(QueryTimeout(
-                    f"query stopped after its time limit of {self.timeout_ms} ms (IOKG_QUERY_TIMEOUT_MS)"),
-                    "IOKG_QUERY_TIMEOUT_MS", self.timeout_ms) from None
+                raise QueryTimeout(
+                    f"query stopped after its time limit of {self.timeout_ms} ms (IOKG_QUERY_TIMEOUT_MS)",
+                    limit=Limit("IOKG_QUERY_TIMEOUT_MS", self.timeout_ms)) from None
             except duckdb.OutOfMemoryException as e:
-                raise attach_limit(ResourceLimit(
-                    f"query stopped: it needed more than {self.memory_mb} MB of memory (IOKG_DATASETS_MEMORY_MB)"),
-                    "IOKG_DATASETS_MEMORY_MB", self.memory_mb) from e
+                raise ResourceLimit(
+                    f"query stopped: it needed more than {self.memory_mb} MB of memory (IOKG_DATASETS_MEMORY_MB)",
+                    limit=Limit("IOKG_DATASETS_MEMORY_MB", self.memory_mb)) from e
             except duckdb.PermissionException as e:
                 raise Forbidden("the SQL door reads the imported datasets only: no other file, no network, "
                                 f"no extension, no setting ({_first_line(e)})") from None

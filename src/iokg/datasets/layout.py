@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from iokg.errors import EntityNotFound, InvalidQuery
+from iokg.errors import InvalidQuery
 
 REGISTRY = "datasets.json"
 IMPORTS = "imports"
@@ -45,10 +45,6 @@ TABLES = ("users", "tweets", "rejects")
 DATASET_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED = frozenset({"sql"})
 MAX_ID_LENGTH = 64
-
-
-class DatasetNotFound(EntityNotFound):
-    """No dataset with that id has been imported."""
 
 
 def check_dataset_id(dataset_id: str) -> str:

@@ -59,7 +59,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 def rows(store: ox.Store) -> list[dict[str, str]]:
     """One dict per assertion, keyed by the column names."""
-    g = StoreIndex(store)
+    g = StoreIndex.of(store)
 
     def label(iri: str | None) -> str:
         return (g.one(iri, RDFS_LABEL) or g.one(iri, vocab.PREFIXES["skos"] + "prefLabel") or "") if iri else ""

@@ -27,15 +27,18 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import multiprocessing
 import os
+import traceback
 from collections import Counter
-from dataclasses import asdict, dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from iokg import vocab
-from iokg.errors import IokgError
+from iokg.errors import DumpsNotFound, IokgError
 
 #: The folder of a build holding its dumps.
 DUMPS_DIR = "dumps"
@@ -64,6 +67,7 @@ FORMATS: tuple[DumpFormat, ...] = (
                "http://www.w3.org/ns/formats/JSON-LD", ox.RdfFormat.JSON_LD),
 )
 GZIP = "application/gzip"
+NQUADS = "iokg.nq"
 
 
 @dataclass(frozen=True)
@@ -120,40 +124,70 @@ class Manifest:
     triples: int
     graphs: dict[str, int]
     files: tuple[DumpFile, ...]
+    #: graph name → what a graph says of itself, inside itself (``title``, ``license``, ``source``,
+    #: ``rights``): a dataset release's graph carries its own licence (`iokg.releases.rdf`)
+    described: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def file(self, name: str) -> DumpFile | None:
         return next((f for f in self.files if f.name == name), None)
 
 
-class DumpsNotFound(IokgError):
-    """The store has no dumps (it was not made by `iokg build`, or before dumps existed)."""
-
-
-def write_dumps(store: ox.Store, folder: Path, *, build: str, built: dt.datetime) -> Manifest:
-    """Write every dump of ``store`` and the manifest into ``folder``."""
+def write_nquads(quads: list[ox.Quad], folder: Path) -> Path:
+    """Write the N-Quads dump of ``quads`` into ``folder`` (what `iokg build` then bulk-loads)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    path = folder / NQUADS
+    _atomically(path, lambda tmp: ox.serialize(quads, str(tmp), format=ox.RdfFormat.N_QUADS))
+    return path
+
+
+def write_dumps(store: ox.Store | None, folder: Path, *, build: str, built: dt.datetime,
+                quads: list[ox.Quad] | None = None, written: tuple[str, ...] = ()) -> Manifest:
+    """Write every dump of ``store`` and the manifest into ``folder``.
+
+    ``quads``, when given, are the store's quads, each once, in the order the dumps list them
+    (`iokg build` passes the graph it loaded, sorted): the dumps are then serialized from them,
+    much faster than reading the store back, and the STIX bundle and claims.csv share one index.
+    The gzip files are compressed on threads of their own (zlib works outside the GIL) while the
+    next files are written. ``written`` names plain files already in ``folder`` (`write_nquads`).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    source = store if quads is None else quads
     graphs = Counter(
         DEFAULT_GRAPH if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-        for q in store
+        for q in source
     )
-    files = []
+    files: list[DumpFile] = []
+    packing = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for fmt in FORMATS:
+            plain = folder / fmt.name
+            if fmt.name not in written:
+                _atomically(plain, lambda tmp, fmt=fmt: ox.serialize(
+                    source, str(tmp), format=fmt.rdf_format, prefixes=_prefixes(fmt)))
+            packed = folder / (fmt.name + ".gz")
+            packing.append(pool.submit(_atomically, packed, lambda tmp, plain=plain: _gzip(plain, tmp)))
+        index = source
+        if quads is not None:
+            from iokg.export.index import StoreIndex
+            index = StoreIndex(quads)
+        extra = []
+        for ext in _export_formats():
+            path = folder / ext.name
+            _atomically(path, lambda tmp, ext=ext: ext.write(index, tmp))
+            extra.append(path)
+        for done in packing:
+            done.result()
     for fmt in FORMATS:
-        plain = folder / fmt.name
-        _atomically(plain, lambda tmp, fmt=fmt: ox.serialize(
-            store, str(tmp), format=fmt.rdf_format, prefixes=_prefixes(fmt)))
-        packed = folder / (fmt.name + ".gz")
-        _atomically(packed, lambda tmp, plain=plain: _gzip(plain, tmp))
-        for path, compressed in ((plain, False), (packed, True)):
+        for path, compressed in ((folder / fmt.name, False), (folder / (fmt.name + ".gz"), True)):
             files.append(DumpFile(path.name, fmt.label, GZIP if compressed else fmt.media_type,
                                   fmt.format_iri, compressed, path.stat().st_size, _sha256(path)))
-    for ext in _export_formats():
-        path = folder / ext.name
-        _atomically(path, lambda tmp, ext=ext: ext.write(store, tmp))
+    for ext, path in zip(_export_formats(), extra):
         files.append(DumpFile(path.name, ext.label, ext.media_type, ext.format_iri, False,
                               path.stat().st_size, _sha256(path)))
     manifest = Manifest(build, built.astimezone(dt.timezone.utc).replace(microsecond=0),
-                        sum(graphs.values()), dict(sorted(graphs.items())), tuple(files))
+                        sum(graphs.values()), dict(sorted(graphs.items())), tuple(files), _described(store))
     data = asdict(manifest)
     data["built"] = manifest.built.isoformat().replace("+00:00", "Z")
     _atomically(folder / MANIFEST,
@@ -176,7 +210,22 @@ def read_manifest(folder: Path) -> Manifest:
         data["triples"],
         data["graphs"],
         tuple(DumpFile(**f) for f in data["files"]),
+        data.get("described", {}),
     )
+
+
+_SELF = {"title": "http://purl.org/dc/terms/title", "license": "http://purl.org/dc/terms/license",
+         "source": "http://purl.org/dc/terms/source", "rights": "http://purl.org/dc/terms/rights"}
+
+
+def _described(store: ox.Store) -> dict[str, dict[str, str]]:
+    """What each named graph says of itself, inside itself (``<g> dcterms:license … `` in graph ``g``)."""
+    out: dict[str, dict[str, str]] = {}
+    for key, predicate in _SELF.items():
+        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+            if isinstance(q.graph_name, ox.NamedNode) and q.subject == q.graph_name:
+                out.setdefault(q.graph_name.value, {})[key] = q.object.value
+    return dict(sorted(out.items()))
 
 
 def dumps_folder(build_dir: Path) -> Path:
@@ -213,3 +262,50 @@ def _atomically(path: Path, write) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+class DumpsJob:
+    """The dumps of a build being written by a process of its own (forked, so it shares the quads
+    in hand without copying them), while the build loads its store and checks the shapes; a
+    machine without ``fork`` writes them in `wait`. `cancel` stops it (a build with problems)."""
+
+    def __init__(self, quads: list[ox.Quad], folder: Path, *, build: str, built: dt.datetime,
+                 written: tuple[str, ...] = ()):
+        self.args = (quads, Path(folder), build, built)
+        self.written = written
+        self.error = Path(folder).parent / f".dumps-error-{os.getpid()}"
+        self.process = None
+        try:
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:
+            return
+        self.process = ctx.Process(target=self._run, daemon=True)
+        self.process.start()
+
+    def _run(self) -> None:  # in the child
+        quads, folder, build, built = self.args
+        try:
+            write_dumps(None, folder, build=build, built=built, quads=quads, written=self.written)
+        except BaseException:
+            self.error.write_text(traceback.format_exc(), encoding="utf-8")
+            os._exit(1)
+        os._exit(0)
+
+    def wait(self) -> Manifest:
+        """The manifest, once every file is written; `IokgError` if writing failed."""
+        quads, folder, build, built = self.args
+        if self.process is None:
+            return write_dumps(None, folder, build=build, built=built, quads=quads, written=self.written)
+        self.process.join()
+        if self.process.exitcode != 0:
+            detail = self.error.read_text(encoding="utf-8") if self.error.exists() else \
+                f"exit code {self.process.exitcode}"
+            self.error.unlink(missing_ok=True)
+            raise IokgError(f"writing the dumps failed: {detail.strip().splitlines()[-1]}")
+        return read_manifest(folder)
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.error.unlink(missing_ok=True)

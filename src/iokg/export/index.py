@@ -17,14 +17,21 @@ RDF_TYPE = vocab.PREFIXES["rdf"] + "type"
 class StoreIndex:
     """The quads of a store, by subject: ``g[s][p]`` is the sorted list of values."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store):
+        """``store``: a pyoxigraph store, or the quads themselves (each once)."""
         self.props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for q in store.quads_for_pattern(None, None, None):
+        quads = store.quads_for_pattern(None, None, None) if isinstance(store, ox.Store) else store
+        for q in quads:
             if isinstance(q.subject, ox.NamedNode):
                 self.props[q.subject.value][q.predicate.value].append(q.object)
         for p in self.props.values():
             for values in p.values():
                 values.sort(key=lambda o: o.value)
+
+    @classmethod
+    def of(cls, source) -> "StoreIndex":
+        """``source`` if it is an index already, else an index of it."""
+        return source if isinstance(source, StoreIndex) else cls(source)
 
     def all(self, s: str, p: str) -> list[str]:
         return [o.value for o in self.props.get(s, {}).get(p, [])]

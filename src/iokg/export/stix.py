@@ -1,8 +1,10 @@
 """The graph as a STIX 2.1 bundle (docs/stix.md), for OpenCTI, MISP and other STIX tools.
 
 Made from a store (the one code path: `iokg build` writes it into the build's dumps, `iokg
-export stix` writes it from the store served) with the `stix2` library, which checks every
-object as it is made. Every id is a UUID version 5 over the iokg IRI the object stands for, in
+export stix` writes it from the store served). `iokg export stix` makes every object with the
+`stix2` library, which checks it as it is made; `iokg build` makes the same objects as plain data
+(`_Plain`, several times faster), and tests/test_stix.py holds the two to the same bytes.
+Every id is a UUID version 5 over the iokg IRI the object stands for, in
 the fixed namespace `NAMESPACE`, and every time stamp comes from the data, so the same graph
 gives the same bundle, byte for byte.
 
@@ -86,10 +88,17 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def bundle(store: ox.Store) -> dict:
-    """The STIX 2.1 bundle of the graph in ``store``, as JSON-ready data, objects sorted by id."""
-    g = StoreIndex(store)
-    objects: dict[str, stix2.base._STIXBase] = {}
+def bundle(store: ox.Store, *, checked: bool = True) -> dict:
+    """The STIX 2.1 bundle of the graph in ``store`` (a store, its quads or their `StoreIndex`), as
+    JSON-ready data, objects sorted by id.
+
+    ``checked``: every object is made by the `stix2` library, which checks it; otherwise as plain
+    data, the same (tests/test_stix.py holds both to the same bytes), several times faster, as
+    `iokg build` writes it.
+    """
+    g = StoreIndex.of(store)
+    objects: dict = {}
+    make = _checked if checked else _Plain
 
     def add(obj) -> str:
         objects[obj.id] = obj
@@ -99,7 +108,7 @@ def bundle(store: ox.Store) -> dict:
     dates = sorted(d for s in g.of_type(NS + "Source") if (d := g.one(s, NS + "dateFrom")))
     epoch = _ts(dates[0] if dates else None)
 
-    iokg_identity = add(stix2.Identity(
+    iokg_identity = add(make(stix2.Identity,
         id=stix_id("identity", vocab.BASE), name="iokg", identity_class="system",
         description="The iokg knowledge graph: it made this bundle from its curated data.",
         created=epoch, modified=epoch))
@@ -120,20 +129,20 @@ def bundle(store: ox.Store) -> dict:
         if description:
             common["description"] = description
         if kind == "Campaign":
-            entity_ref[e] = add(stix2.Campaign(id=stix_id("campaign", e), aliases=aliases or None, **common))
+            entity_ref[e] = add(make(stix2.Campaign, id=stix_id("campaign", e), aliases=aliases or None, **common))
         elif kind == "Cluster":
-            entity_ref[e] = add(stix2.IntrusionSet(id=stix_id("intrusion-set", e), aliases=aliases or None,
+            entity_ref[e] = add(make(stix2.IntrusionSet, id=stix_id("intrusion-set", e), aliases=aliases or None,
                                                    **common))
         elif kind in ("Organization", "StateEntity", "Person"):
             cls = "individual" if kind == "Person" else "organization"
-            identity_ref[e] = entity_ref[e] = add(stix2.Identity(
+            identity_ref[e] = entity_ref[e] = add(make(stix2.Identity,
                 id=stix_id("identity", e), identity_class=cls, allow_custom=True,
                 x_iokg_aliases=aliases or None, **common))
             if e in attributed:
-                actor = add(stix2.ThreatActor(
+                actor = add(make(stix2.ThreatActor,
                     id=stix_id("threat-actor", e), aliases=aliases or None,
                     threat_actor_types=["nation-state" if kind == "StateEntity" else "unknown"], **common))
-                add(stix2.Relationship(
+                add(make(stix2.Relationship,
                     id=stix_id("relationship", e + "#threat-actor"), relationship_type="attributed-to",
                     source_ref=actor, target_ref=identity_ref[e], created=epoch, modified=epoch,
                     created_by_ref=iokg_identity,
@@ -145,7 +154,7 @@ def bundle(store: ox.Store) -> dict:
         obj = g.one(c, NS + "object")
         if obj and obj.startswith(vocab.ID + "technique/") and obj not in entity_ref:
             tid = _local(obj)
-            entity_ref[obj] = add(stix2.AttackPattern(
+            entity_ref[obj] = add(make(stix2.AttackPattern,
                 id=stix_id("attack-pattern", obj), name=g.one(obj, SKOS + "prefLabel") or tid,
                 created=epoch, modified=epoch, created_by_ref=iokg_identity,
                 external_references=[{"source_name": "DISARM", "external_id": tid}]))
@@ -184,7 +193,7 @@ def bundle(store: ox.Store) -> dict:
             if locator := g.one(a, NS + "locator"):
                 ref["description"] = locator
             refs.append(ref)
-        rel = stix2.Relationship(
+        rel = make(stix2.Relationship,
             id=stix_id("relationship", f"{c}|{party}"), relationship_type=rtype,
             source_ref=entity_ref[subj], target_ref=entity_ref[obj], created=_ts(when), modified=_ts(when),
             created_by_ref=identity_ref[party], description=g.one(c, vocab.PREFIXES["rdfs"] + "label"),
@@ -195,7 +204,7 @@ def bundle(store: ox.Store) -> dict:
         for a in supporting:
             doc = g.one(a, NS + "source")
             report_objects[doc] |= {rel.id, rel.source_ref, rel.target_ref, identity_ref[party]}
-            _note(g, a, rel.id, doc, report_ref, identity_ref, add, report_objects)
+            _note(g, a, rel.id, doc, report_ref, identity_ref, add, report_objects, make)
 
     for c, party, assertions in contesting:
         if not claim_rels.get(c):
@@ -205,7 +214,7 @@ def bundle(store: ox.Store) -> dict:
             if kind is None:
                 continue
             when = _ts(g.one(a, NS + "dateFrom"))
-            op = stix2.Opinion(
+            op = make(stix2.Opinion,
                 id=stix_id("opinion", a), opinion=kind, object_refs=sorted(claim_rels[c]),
                 created=when, modified=when, created_by_ref=identity_ref[party],
                 explanation=g.one(a, NS + "excerpt") or g.one(c, vocab.PREFIXES["rdfs"] + "label"),
@@ -213,7 +222,7 @@ def bundle(store: ox.Store) -> dict:
             add(op)
             doc = g.one(a, NS + "source")
             report_objects[doc] |= {op.id, identity_ref[party], *claim_rels[c]}
-            _note(g, a, op.id, doc, report_ref, identity_ref, add, report_objects)
+            _note(g, a, op.id, doc, report_ref, identity_ref, add, report_objects, make)
 
     for s in sources:
         day = g.one(s, NS + "dateFrom")
@@ -233,7 +242,7 @@ def bundle(store: ox.Store) -> dict:
         if archive := g.one(s, NS + "archiveUrl"):
             refs.append({"source_name": "archive", "url": archive})
         contents = report_objects[s] or {identity_ref.get(publisher, iokg_identity)}
-        add(stix2.Report(
+        add(make(stix2.Report,
             id=report_ref[s], name=g.one(s, DCT + "title") or _local(s), published=_ts(day),
             created=_ts(day), modified=_ts(day), object_refs=sorted(contents),
             created_by_ref=identity_ref.get(publisher), report_types=["threat-report"],
@@ -241,7 +250,7 @@ def bundle(store: ox.Store) -> dict:
             x_iokg_date=date, x_iokg_date_precision={4: "year", 7: "month"}.get(len(date or ""), "day")))
         for parent in g.all(s, PROV + "wasDerivedFrom"):
             if parent in report_ref:
-                add(stix2.Relationship(
+                add(make(stix2.Relationship,
                     id=stix_id("relationship", f"{s}|derived-from|{parent}"), relationship_type="derived-from",
                     source_ref=report_ref[s], target_ref=report_ref[parent], created=_ts(day), modified=_ts(day),
                     created_by_ref=iokg_identity))
@@ -249,17 +258,19 @@ def bundle(store: ox.Store) -> dict:
     return {
         "type": "bundle",
         "id": stix_id("bundle", vocab.BASE + "stix"),
-        "objects": [json.loads(objects[k].serialize()) for k in sorted(objects)],
+        "objects": [objects[k].data() if isinstance(objects[k], _Plain) else json.loads(objects[k].serialize())
+                    for k in sorted(objects)],
     }
 
 
-def _note(g: StoreIndex, a: str, about: str, doc: str, report_ref, identity_ref, add, report_objects) -> None:
+def _note(g: StoreIndex, a: str, about: str, doc: str, report_ref, identity_ref, add, report_objects,
+          make) -> None:
     excerpt = g.one(a, NS + "excerpt")
     if not excerpt:
         return
     publisher = g.one(doc, DCT + "publisher")
     day = _ts(g.one(doc, NS + "dateFrom"))
-    note = stix2.Note(
+    note = make(stix2.Note,
         id=stix_id("note", a + "#excerpt"), content=excerpt, abstract=g.one(a, NS + "locator"),
         object_refs=[about, report_ref[doc]], created=day, modified=day,
         created_by_ref=identity_ref.get(publisher), external_references=[{"source_name": "iokg", "url": a}])
@@ -267,11 +278,41 @@ def _note(g: StoreIndex, a: str, about: str, doc: str, report_ref, identity_ref,
     report_objects[doc].add(note.id)
 
 
+def _checked(cls, **kw):
+    return cls(**kw)
+
+
+#: Time stamps written with milliseconds, as `stix2` writes them (the others to the second).
+_MILLISECONDS = {"created", "modified"}
+
+
+class _Plain:
+    """A STIX object as plain data, written as `stix2` writes the object of the same arguments:
+    its type and spec version, no None values (nor ``allow_custom``), time stamps from `_ts`
+    with milliseconds where `stix2` gives them."""
+
+    def __init__(self, cls, **kw):
+        kw.pop("allow_custom", None)
+        self.fields = {"type": cls._type, "spec_version": "2.1",
+                       **{k: v for k, v in kw.items() if v is not None}}
+        for k in _MILLISECONDS & self.fields.keys():
+            self.fields[k] = self.fields[k].replace("T00:00:00Z", "T00:00:00.000Z")
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["fields"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def data(self) -> dict:
+        return self.fields
+
+
 def serialize(data: dict) -> bytes:
     """The bundle as JSON text, keys sorted: the same bundle, the same bytes."""
     return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_bundle(store: ox.Store, path: Path) -> None:
-    """Write the bundle of ``store`` to ``path``."""
-    Path(path).write_bytes(serialize(bundle(store)))
+def write_bundle(store: ox.Store, path: Path, *, checked: bool = False) -> None:
+    """Write the bundle of ``store`` to ``path`` (as plain data unless ``checked``: see `bundle`)."""
+    Path(path).write_bytes(serialize(bundle(store, checked=checked)))

@@ -8,7 +8,10 @@ licence of each part, when the build was made, the dumps (``void:dataDump`` and 
 
 Licences, as the README's Licences section states them: the ontology and the curated data are
 under the project's licence, Apache-2.0; the DISARM graph, built from the DISARM Foundation's
-DISARM Red Framework, under CC BY-SA 4.0.
+DISARM Red Framework, under CC BY-SA 4.0; the content of a dataset release (its graph
+``graph/release/{id}``: indicators and kill-chain steps, as released) under the release's own
+licence, which that graph states of itself (`iokg.releases.rdf`) and the manifest carries
+(``described``); computed evidence (``graph/evidence``), iokg's own computation, under Apache-2.0.
 
 >>> import datetime as dt
 >>> from iokg.export.dumps import Manifest
@@ -56,8 +59,17 @@ class Part:
 
     key: str
     title: str
-    license: str
+    license: str | None
     source: str | None = None
+    rights: str | None = None
+
+
+def _self_described(name: str, said: dict[str, str] | None) -> Part | None:
+    """A graph that describes itself (a dataset release's graph, with the release's licence)."""
+    if not said or not name.startswith(vocab.GRAPH_RELEASE):
+        return None
+    return Part("release-" + name[len(vocab.GRAPH_RELEASE):], said.get("title", name), said.get("license"),
+                said.get("source"), said.get("rights"))
 
 
 PARTS: dict[str, Part] = {
@@ -71,6 +83,9 @@ PARTS: dict[str, Part] = {
     vocab.GRAPH_SUPPORTED: Part(
         "supported", "Supported statements: for every claim with at least one supporting assertion, its "
         "direct triple (like Wikidata's truthy triples); derived at build time", APACHE_2),
+    vocab.GRAPH_EVIDENCE: Part(
+        "evidence", "Computed evidence: iokg's own analyses of released data, each recorded as bearing on a claim "
+        "and computed afresh at every build; never an assertion, never an origin", APACHE_2),
     vocab.GRAPH_TECHNIQUES: Part(
         "disarm", "DISARM Red Framework tactics and techniques, by the DISARM Foundation",
         CC_BY_SA_4, DISARM_SOURCE),
@@ -114,7 +129,8 @@ def void_description(manifest: Manifest, base_url: str, media_type: str) -> byte
                                            XSD + "dateTime"))
     add(dataset, DCAT + "version", lit(manifest.build))
     add(dataset, DCTERMS + "rights", lit(
-        "Apache-2.0, except the DISARM part (CC BY-SA 4.0): see the licence of each subset. "
+        "Apache-2.0, except the DISARM part (CC BY-SA 4.0) and the content of each dataset release (its own "
+        "licence, e.g. MIT for Meta's indicators): see the licence of each subset. "
         "Excerpts are short quotations attributed to their sources."))
     add(dataset, VOID + "triples", lit(str(manifest.triples), XSD + "integer"))
     add(dataset, VOID + "uriSpace", lit(vocab.ID))
@@ -133,7 +149,7 @@ def void_description(manifest: Manifest, base_url: str, media_type: str) -> byte
     add(service, DCAT + "servesDataset", dataset)
 
     for name, count in manifest.graphs.items():
-        part = PARTS.get(name)
+        part = PARTS.get(name) or _self_described(name, manifest.described.get(name))
         key = part.key if part else f"graph-{len(triples)}"
         subset = iri(f"{doc}#{key}")
         add(dataset, VOID + "subset", subset)
@@ -144,9 +160,12 @@ def void_description(manifest: Manifest, base_url: str, media_type: str) -> byte
             add(subset, SD + "name", iri(name))
         if part:
             add(subset, DCTERMS + "title", lit(part.title))
-            add(subset, DCTERMS + "license", iri(part.license))
+            if part.license:
+                add(subset, DCTERMS + "license", iri(part.license))
             if part.source:
                 add(subset, DCTERMS + "source", iri(part.source))
+            if part.rights:
+                add(subset, DCTERMS + "rights", lit(part.rights))
 
     for i, file in enumerate(manifest.files):
         url = iri(f"{base}/dumps/{file.name}")

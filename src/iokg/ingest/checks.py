@@ -147,8 +147,8 @@ def check_corpus(corpus: Corpus) -> list[Problem]:
 def normalise_text(text: str) -> str:
     """Text for comparing excerpts: curly quotes and dashes as plain ones, white space folded, no case.
 
-    >>> normalise_text("It’s  “clumsy”\n now")
-    'it\'s "clumsy" now'
+    >>> normalise_text("It’s  “clumsy”\\n now")
+    'it\\'s "clumsy" now'
     """
     table = {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
              "“": '"', "”": '"', "„": '"', "″": '"',

@@ -184,6 +184,7 @@ def convert(corpus: Corpus) -> Converted:
             out.add(node, _t("mentionedIn"), _n(vocab.source_iri(sid)))
         for alias in e.aliases:
             anode = _n(vocab.alias_iri(e.id, alias.name))
+            out.origin.setdefault(anode.value, (loc.file, loc.line, f"entity {e.id} alias {alias.name}"))
             out.add(node, ALT, ox.Literal(alias.name))
             out.add(node, _t("alias"), anode)
             out.add(anode, RDF_TYPE, _t("Alias"))

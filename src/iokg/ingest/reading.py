@@ -1,11 +1,20 @@
-"""Reading the curated YAML files, keeping the line of every value for error messages."""
+"""Reading the curated YAML files, keeping the line of every value for error messages.
+
+Files are parsed by libyaml (PyYAML's C parser), their plain scalars typed as YAML 1.2 does, dates
+kept as the text written; a file it cannot read the same way as ruamel.yaml (a syntax error, a
+duplicate key, an alias, a tag, a scalar such as ``0o17`` or ``.inf``) is read again by
+ruamel.yaml, whose error messages are reported. Both give the same values
+(tests/test_ingest.py holds them to it over the curated data).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml as libyaml
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -26,6 +35,101 @@ def _yaml() -> YAML:
     y = YAML(typ="rt", pure=True)
     y.Constructor = _DatesAsText
     return y
+
+
+class _NotFast(Exception):
+    """The fast reader leaves this file to ruamel.yaml."""
+
+
+class _Lines:
+    """Zero-based lines of a mapping's keys or a sequence's items, as ruamel.yaml's ``lc`` gives them."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def key(self, k):
+        return (self.lines[k], 0)
+
+    def item(self, i):
+        return (self.lines[i], 0)
+
+
+class _Map(dict):
+    lc: _Lines
+
+
+class _Seq(list):
+    lc: _Lines
+
+
+class _Loader(getattr(libyaml, "CSafeLoader", libyaml.SafeLoader)):
+    """libyaml's parser with no implicit tags: every plain scalar is typed by `_plain`."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_PLAIN = "tag:yaml.org,2002:str"  # what _Loader resolves every scalar to
+
+
+def _plain(text: str):
+    """A plain scalar as ruamel.yaml (YAML 1.2, dates as text) reads it, or `_NotFast`."""
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if text[0] not in "-+.0123456789" or " " in text:
+        return text
+    if _INT.fullmatch(text):
+        return int(text, 10)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _DATE.fullmatch(text):
+        return text
+    raise _NotFast(text)  # 0o17, 0x1f, .inf, 1_000, a time stamp: ruamel.yaml decides
+
+
+def _build(node):
+    if isinstance(node, libyaml.ScalarNode):
+        if node.tag != _PLAIN:
+            raise _NotFast(node.tag)
+        return node.value if node.style else _plain(node.value)
+    if isinstance(node, libyaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise _NotFast(node.tag)
+        out = _Seq(_build(item) for item in node.value)
+        out.lc = _Lines([item.start_mark.line for item in node.value])
+        return out
+    if node.tag != "tag:yaml.org,2002:map":
+        raise _NotFast(node.tag)
+    out, lines = _Map(), {}
+    for key_node, value_node in node.value:
+        key = _build(key_node)
+        if isinstance(key, (list, dict)) or key in lines or key == "<<":
+            raise _NotFast("key")
+        lines[key] = key_node.start_mark.line
+        out[key] = _build(value_node)
+    out.lc = _Lines(lines)
+    return out
+
+
+def _load(text: str):
+    """The document of ``text``: fast (libyaml) when it can be read the same, else ruamel.yaml."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            return None if node is None else _build(node)
+        finally:
+            loader.dispose()
+    except (_NotFast, libyaml.YAMLError, RecursionError):
+        return _yaml().load(text)
 
 
 @dataclass
@@ -140,7 +244,7 @@ def read_file(path: Path, root: Path, corpus: Corpus) -> list[Problem]:
     rel = str(path.relative_to(root.parent) if root.parent in path.parents else path)
     try:
         text = path.read_text(encoding="utf-8")
-        doc = _yaml().load(text)
+        doc = _load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         last_line = len(text.rstrip().splitlines())
@@ -199,7 +303,8 @@ def read_folder(root: Path) -> tuple[Corpus, list[Problem]]:
     problems: list[Problem] = []
     if not root.is_dir():
         return corpus, [Problem(str(root), 1, "folder", "no such data folder: pass --data DIR or set IOKG_DATA")]
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                   and (root / "evidence") not in p.parents)  # computed-evidence records: iokg.evidence
     if not files:
         problems.append(Problem(str(root), 1, "folder", "no .yaml files in the data folder"))
     for path in files:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from iokg.evidence.lookups import ComputedEvidenceView
+
 Stance = Literal["supports", "disputes", "denies", "inconclusive"]
 
 
@@ -122,6 +124,10 @@ class ClaimView(ClaimSummary):
 
     assertions: StanceGroups
     corroboration: Corroboration
+    computed_evidence: list[ComputedEvidenceView] = Field(
+        default_factory=list, description="iokg's own analyses of released data recorded as bearing on the claim "
+        "(filled by the claim lookup; apart from the assertions, never an origin).")
+    as_of: dt.date | None = Field(default=None, description="The day `as_of` stood for: only what was known by then.")
 
 
 class AliasView(BaseModel):
@@ -140,6 +146,7 @@ class EntityView(BaseModel):
     aliases: list[AliasView]
     sources: list[SourceRef] = Field(description="Sources that name or describe the entity.")
     claims: list[ClaimView] = Field(description="Every claim with the entity as subject or object.")
+    as_of: dt.date | None = Field(default=None, description="The day `as_of` stood for: only what was known by then.")
 
 
 class Hop(BaseModel):
@@ -150,6 +157,14 @@ class Hop(BaseModel):
     predicate: PredicateRef
     subject: Ref
     object: Ref
+    qualifier: str | None = Field(default=None, description="The claim's qualifier, if any (a qualified partOf "
+                                  "is \"partly part of\").")
+    kind: Literal["attribution", "part-of", "partly-part-of", "overlap", "sub-organization"] = Field(
+        description="What the hop is: an attribution, membership (whole or partial), an overlap, or a "
+        "sub-organization.")
+    carries_attribution: bool = Field(default=True, description="False for an overlap or partial membership: "
+                                      "what the object is attributed to is not thereby the subject's.")
+    caveat: str | None = Field(default=None, description="Why the hop does not carry an attribution on, in words.")
     assertions: StanceGroups
     supported: bool = Field(description="At least one source supports it (as of `as_of`).")
     contested: bool = Field(description="At least one source disputes or denies it (as of `as_of`).")
@@ -161,6 +176,11 @@ class Chain(BaseModel):
     nodes: list[str] = Field(description="Entity ids, the start first.")
     hops: list[str] = Field(description="Claim ids of the hops, in order.")
     supported: bool = Field(description="Every hop has at least one supporting source.")
+    attribution_carried: bool = Field(default=True, description="No hop before the last is an overlap or a "
+                                      "partial membership: the chain's end is the start entity's attribution.")
+    not_carried_at: str | None = Field(default=None, description="The claim id of the first hop that does not "
+                                       "carry an attribution on, when a chain runs past one.")
+    caveat: str | None = Field(default=None, description="Where and why the chain stops carrying an attribution.")
 
 
 class AttributionView(BaseModel):
@@ -201,3 +221,4 @@ class SourceView(BaseModel):
     derived_from: list[SourceRef] = Field(description="Sources this one relays or is built from.")
     derivatives: list[SourceRef] = Field(description="Sources that relay or build on this one.")
     claims: list[SourceClaim] = Field(description="Every claim this source makes, with its stance.")
+    as_of: dt.date | None = Field(default=None, description="The day `as_of` stood for: only what was known by then.")

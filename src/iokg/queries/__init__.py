@@ -22,7 +22,9 @@ bound as RDF terms with pyoxigraph's ``substitutions``; they are never pasted in
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,9 +56,18 @@ class Param:
     optional: bool
     description: str
 
-    def term(self, raw: str):
-        """The RDF term for a value given as text; `InvalidQuery` if it is not of the type."""
-        raw = raw.strip()
+    def term(self, value: str | AsOf | dt.date | int):
+        """The RDF term for a value given as text, or already typed (an `AsOf` or a date for a
+        ``date``, an int for an ``integer``: parsed once, where the request entered); `InvalidQuery`
+        if it is not of the type."""
+        if self.type == "date" and isinstance(value, (AsOf, dt.date)):
+            day = value.last_day if isinstance(value, AsOf) else value
+            return Literal(day.isoformat(), datatype=NamedNode(XSD + "date"))
+        if self.type == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+        if not isinstance(value, str):
+            raise InvalidQuery(f"parameter `{self.name}` ({self.type}) cannot take {type(value).__name__} values")
+        raw = value.strip()
         if self.type in ("entity", "source", "claim"):
             ok = vocab.ID_PATTERN.match(raw) if self.type != "claim" else re.fullmatch(r"[A-Za-z0-9.\-]+", raw)
             if not ok:
@@ -93,8 +104,9 @@ class NamedQuery:
     text: str
     path: Path
 
-    def bind(self, values: dict[str, str]) -> dict[Variable, object]:
-        """Substitutions for the given parameter values; unknown or missing ones are errors."""
+    def bind(self, values: Mapping[str, object]) -> dict[Variable, object]:
+        """Substitutions for the given parameter values (see `Param.term`); unknown or missing ones
+        are errors, and an empty or None value counts as not given."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -102,7 +114,7 @@ class NamedQuery:
                                f"it takes: {', '.join(known) or 'none'}")
         out = {}
         for p in self.params:
-            if p.name in values and values[p.name] != "":
+            if values.get(p.name) not in (None, ""):
                 out[Variable(p.name)] = p.term(values[p.name])
             elif not p.optional:
                 raise InvalidQuery(f"query `{self.name}` needs parameter `{p.name}` ({p.type}): {p.description}")
@@ -152,12 +164,18 @@ def get_query(name: str) -> NamedQuery:
     return queries[name]
 
 
+def run_named(store, name: str, **params: object) -> list[dict]:
+    """Rows of the named query ``name`` on ``store`` (an `iokg.store.Store`) with ``params`` bound
+    as RDF terms (None or empty values left out): how the core's lookups run every query."""
+    q = get_query(name)
+    return store.select(q.text, q.bind(params))
+
+
 def check_ids_exist(named: NamedQuery, substitutions: dict[Variable, object], select) -> None:
     """Raise `EntityNotFound` when an entity, source or claim parameter names nothing.
 
-    ``select(text, substitutions)`` runs a SELECT and returns its rows (e.g.
-    `iokg.sparql.executor.QueryExecutor.select_rows`); the named query `exists` is asked once
-    per id parameter given.
+    ``select(text, substitutions)`` runs a SELECT and returns its rows (`iokg.store.Store.select`);
+    the named query `exists` is asked once per id parameter given.
     """
     exists = get_query(EXISTS_QUERY)
     for p in named.params:

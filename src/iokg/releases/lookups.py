@@ -10,8 +10,9 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from iokg.errors import EntityNotFound, InvalidQuery
-from iokg.provenance.lookups import check_id, run
+from iokg.provenance.lookups import check_id
 from iokg.provenance.rows import local, text
+from iokg.queries import run_named as run
 
 PER_PAGE = 100
 

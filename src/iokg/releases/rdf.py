@@ -4,6 +4,12 @@
   ``iokg:accompanies`` (the report), ``iokg:documentsTakedown`` (the takedown),
   ``iokg:caveat`` (the publisher's words), ``iokg:creditLine``, ``iokg:indicatorCount`` and one ``iokg:ReleaseFile``
   per file (``iokg:path``, ``iokg:fileSha256``, ``iokg:fileRole``, ``iokg:releasedAs``);
+- the release's content (its kill-chain steps and indicators, below) is in a named graph of its
+  own, ``<https://w3id.org/iokg/graph/release/{dataset}>``, under the release's licence: the graph
+  describes itself with ``dcterms:license`` (the SPDX licence IRI, when the licence is an SPDX id
+  such as MIT), ``dcterms:title``, ``dcterms:source`` (the dataset source) and ``dcterms:rights``
+  (the credit line), which the VoID description reads (`iokg.export.void`); the dataset record
+  itself, curated in YAML, stays in graph/data;
 - each kill-chain step is an ``iokg:KillChainStep`` (``skos:notation`` ``0.9.4``,
   ``iokg:killChainProcedure``, ``iokg:killChainTechnique``, ``iokg:killChainTactic``);
 - each indicator ``<…/indicator/{dataset}/{line}>`` is an ``iokg:Indicator``: ``iokg:indicatorValue``
@@ -15,10 +21,13 @@
 'https://w3id.org/iokg/id/indicator/meta-x/7'
 >>> killchain_iri("0.9.4")
 'https://w3id.org/iokg/id/killchain/0.9.4'
+>>> release_graph_iri("meta-x"), licence_iri("MIT"), licence_iri("see the README")
+('https://w3id.org/iokg/graph/release/meta-x', 'https://spdx.org/licenses/MIT', None)
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -34,6 +43,20 @@ XSD = vocab.PREFIXES["xsd"]
 
 def indicator_iri(dataset: str, line: int) -> str:
     return f"{vocab.ID}indicator/{dataset}/{line}"
+
+
+def release_graph_iri(dataset: str) -> str:
+    """The named graph of a release's content."""
+    return f"{vocab.GRAPH_RELEASE}{dataset}"
+
+
+_SPDX_ID = re.compile(r"^[A-Za-z][A-Za-z0-9.+-]*$")
+
+
+def licence_iri(name: str) -> str | None:
+    """The SPDX licence list IRI of a licence given by its SPDX id (``MIT``, ``Apache-2.0``), else None."""
+    name = name.strip()
+    return f"https://spdx.org/licenses/{name}" if _SPDX_ID.match(name) else None
 
 
 def killchain_iri(notation: str) -> str:
@@ -64,6 +87,18 @@ def release_quads(read: list[ReadRelease], sources: dict) -> list[ox.Quad]:
         s = sources[r.dataset]
         rel = s.release
         node = ox.NamedNode(vocab.source_iri(s.id))
+        graph = ox.NamedNode(release_graph_iri(s.id))
+
+        def released(s_, p, o, graph=graph) -> None:
+            quads.append(ox.Quad(s_, p, o, graph))
+
+        dcterms = vocab.PREFIXES["dcterms"]
+        if licence := licence_iri(rel.licence):
+            released(graph, ox.NamedNode(dcterms + "license"), ox.NamedNode(licence))
+        released(graph, ox.NamedNode(dcterms + "title"), ox.Literal(f"Released data: {s.title}, as released"))
+        released(graph, ox.NamedNode(dcterms + "source"), node)
+        if rel.credit:
+            released(graph, ox.NamedNode(dcterms + "rights"), ox.Literal(rel.credit))
         add(node, _t("releaseRepository"), ox.Literal(rel.repository))
         if rel.commit:
             add(node, _t("releaseCommit"), ox.Literal(rel.commit))
@@ -91,21 +126,21 @@ def release_quads(read: list[ReadRelease], sources: dict) -> list[ox.Quad]:
                 continue
             steps_done.add(step.notation)
             snode = ox.NamedNode(killchain_iri(step.notation))
-            add(snode, RDF_TYPE, _t("KillChainStep"))
-            add(snode, ox.NamedNode(SKOS + "notation"), ox.Literal(step.notation))
-            add(snode, _t("killChainProcedure"), ox.Literal(step.procedure.strip()))
-            add(snode, _t("killChainTechnique"), ox.Literal(step.technique.strip()))
-            add(snode, _t("killChainTactic"), ox.Literal(step.tactic.strip()))
+            released(snode, RDF_TYPE, _t("KillChainStep"))
+            released(snode, ox.NamedNode(SKOS + "notation"), ox.Literal(step.notation))
+            released(snode, _t("killChainProcedure"), ox.Literal(step.procedure.strip()))
+            released(snode, _t("killChainTechnique"), ox.Literal(step.technique.strip()))
+            released(snode, _t("killChainTactic"), ox.Literal(step.tactic.strip()))
         for ind in r.indicators:
             inode = ox.NamedNode(indicator_iri(ind.dataset, ind.line))
-            add(inode, RDF_TYPE, _t("Indicator"))
-            add(inode, _t("indicatorValue"), ox.Literal(ind.value))
-            add(inode, _t("defanged"), _bool(ind.defanged))
-            add(inode, _t("indicatorKind"), ox.Literal(ind.kind))
-            add(inode, _t("killChainStep"), ox.NamedNode(killchain_iri(ind.step.notation)))
-            add(inode, _t("indicatorOf"), ox.NamedNode(vocab.entity_iri(ind.network)))
-            add(inode, _t("releasedIn"), node)
-            add(inode, _t("line"), _int(ind.line))
+            released(inode, RDF_TYPE, _t("Indicator"))
+            released(inode, _t("indicatorValue"), ox.Literal(ind.value))
+            released(inode, _t("defanged"), _bool(ind.defanged))
+            released(inode, _t("indicatorKind"), ox.Literal(ind.kind))
+            released(inode, _t("killChainStep"), ox.NamedNode(killchain_iri(ind.step.notation)))
+            released(inode, _t("indicatorOf"), ox.NamedNode(vocab.entity_iri(ind.network)))
+            released(inode, _t("releasedIn"), node)
+            released(inode, _t("line"), _int(ind.line))
             if ind.note:
-                add(inode, _t("releaseNote"), ox.Literal(ind.note))
+                released(inode, _t("releaseNote"), ox.Literal(ind.note))
     return quads

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iokg import vocab
-from iokg.queries import get_query
+from iokg.queries import run_named
 from iokg.search.text import normal, trigrams
 from iokg.store import resolve_store
 
@@ -207,9 +207,8 @@ def _fill(conn: sqlite3.Connection, rows: Iterable[dict]) -> int:
 
 
 def searchable_rows(store) -> list[dict]:
-    """The rows of the named query ``searchable`` over ``store`` (anything with ``select``)."""
-    q = get_query("searchable")
-    return store.select(q.text, q.bind({}))
+    """The rows of the named query ``searchable`` over ``store`` (an `iokg.store.Store`)."""
+    return run_named(store, "searchable")
 
 
 def build_index(store, path: Path) -> int:

@@ -1,27 +1,29 @@
-"""Run SPARQL queries in worker processes that can be killed, with a time limit and a row cap.
+"""The pool of query worker processes that can be killed: the time limit of every query.
 
 pyoxigraph cannot time out or cancel a query, and a thread that gives up waiting keeps
-computing. So every query runs in one of ``max_concurrent_queries`` worker processes (each
-with the store open read-only); a query past ``query_timeout_ms`` has its worker killed and
-replaced, and the caller gets `iokg.errors.QueryTimeout`. Further queries wait for a free
-worker. The whole result is serialized in the worker before anything is returned, so the HTTP
-layer never has to report an error after a 200.
+computing. So every query the server runs (a client's SPARQL, a named query, a lookup's named
+queries) runs in one of ``max_concurrent_queries`` worker processes (each with the store open
+read-only, `iokg.sparql.worker`); a job past its time limit has its worker killed and replaced,
+and the caller gets `iokg.errors.QueryTimeout`. This module is the pool only: what is run, and
+waiting for a free worker without holding a thread, is `iokg.sparql.service`.
 
 >>> import tempfile, pathlib, pyoxigraph as ox
+>>> from iokg.sparql.worker import RowsJob, SparqlJob
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "store"
 >>> store = ox.Store(str(path))
 >>> store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
 ...                  ox.Literal("A"), ox.NamedNode("http://example.org/g")))
 >>> del store
->>> with QueryExecutor(path, query_timeout_ms=5000, max_result_rows=100,
-...                    max_concurrent_queries=1) as executor:
-...     result = executor.run("SELECT ?o WHERE { ?s ?p ?o }",
-...                           results_media_type="text/csv", graph_media_type=None)
-...     rows = executor.select_rows("SELECT ?s ?o WHERE { ?s ?p ?o }",
-...                                 {ox.Variable("o"): ox.Literal("A")})
+>>> with QueryExecutor(path, query_timeout_ms=5000, max_concurrent_queries=1) as executor:
+...     result = executor.submit(SparqlJob("SELECT ?o WHERE { ?s ?p ?o }", "text/csv", max_rows=100))
+...     rows = executor.submit(RowsJob("SELECT ?s ?o WHERE { ?s ?p ?o }", {ox.Variable("o"): ox.Literal("A")}))
+...     executor.submit(RowsJob("SELECT ?s WHERE { ?s ?p"))
+Traceback (most recent call last):
+...
+iokg.errors.InvalidQuery: SPARQL syntax error at line 1, column 24: ...
 >>> result.body, result.truncated
 (b'o\\r\\nA\\r\\n', False)
->>> rows[0]["s"]
+>>> rows.rows[0]["s"]
 <NamedNode value=http://example.org/a>
 """
 
@@ -32,38 +34,18 @@ import multiprocessing
 import queue
 import threading
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from iokg import errors
+from iokg.errors import Limit
 from iokg.settings import Settings
-from iokg.sparql import protocol
-from iokg.sparql.dataset import Dataset
-from iokg.sparql.limits import attach_limit
-from iokg.sparql.screening import MAX_QUERY_DEPTH, screen
-from iokg.sparql.worker import Job, RowsJob, Serialized, main
+from iokg.sparql.worker import RowsJob, SparqlJob, main
 
 log = logging.getLogger(__name__)
 
 #: How long a freshly started worker may take to import pyoxigraph and open the store.
 WORKER_START_TIMEOUT_S = 60.0
-
-_ERROR_CLASSES: dict[str, type[Exception]] = {
-    cls.__name__: cls
-    for cls in (
-        errors.StoreNotFound,
-        errors.InvalidQuery,
-        errors.Forbidden,
-        errors.QueryTimeout,
-        protocol.NotAcceptable,
-    )
-}
-
-QueryResult = Serialized
-"""What `QueryExecutor.run` returns: ``body`` (bytes), ``media_type``, ``truncated``, ``kind``."""
 
 
 class _Worker:
@@ -85,11 +67,14 @@ class _Worker:
     def wait_ready(self) -> None:
         if self.ready:
             return
-        if not self.conn.poll(WORKER_START_TIMEOUT_S):
-            raise RuntimeError("a query worker did not start in time")
-        message = self.conn.recv()
+        try:
+            if not self.conn.poll(WORKER_START_TIMEOUT_S):
+                raise errors.QueryWorkerFailed("a query worker did not start in time")
+            message = self.conn.recv()
+        except (EOFError, OSError) as e:
+            raise errors.QueryWorkerFailed(f"a query worker exited as it started: {e!r}") from None
         if message[0] != "ready":
-            raise RuntimeError(f"unexpected message from a starting query worker: {message!r}")
+            raise errors.QueryWorkerFailed(f"unexpected message from a starting query worker: {message!r}")
         self.ready = True
 
     def kill(self) -> None:
@@ -104,25 +89,26 @@ class _Worker:
             self.kill()
 
 
+def timeout_error(limit_ms: int) -> errors.QueryTimeout:
+    return errors.QueryTimeout(f"query stopped after its time limit of {limit_ms} ms (IOKG_QUERY_TIMEOUT_MS)",
+                               limit=Limit("IOKG_QUERY_TIMEOUT_MS", limit_ms))
+
+
+def slots_busy_error(slots: int, waited_ms: int) -> errors.QueryTimeout:
+    return errors.QueryTimeout(f"all {slots} query slots stayed busy for {waited_ms} ms "
+                               "(IOKG_MAX_CONCURRENT_QUERIES); try again later",
+                               limit=Limit("IOKG_MAX_CONCURRENT_QUERIES", slots))
+
+
 class QueryExecutor:
     """A pool of query worker processes over one store path. Thread-safe.
 
-    Start it (or use it as a context manager) before calling `run` or `select_rows`.
+    Start it (or use it as a context manager) before calling `submit`.
     """
 
-    def __init__(
-        self,
-        store: Path,
-        *,
-        query_timeout_ms: int,
-        max_result_rows: int,
-        max_concurrent_queries: int,
-        max_query_depth: int = MAX_QUERY_DEPTH,
-    ):
+    def __init__(self, store: Path, *, query_timeout_ms: int, max_concurrent_queries: int):
         self.store = Path(store)
-        self.max_query_depth = max_query_depth
         self.query_timeout_ms = query_timeout_ms
-        self.max_result_rows = max_result_rows
         self.max_concurrent_queries = max_concurrent_queries
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -132,22 +118,23 @@ class QueryExecutor:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QueryExecutor:
-        return cls(
-            settings.store,
-            query_timeout_ms=settings.query_timeout_ms,
-            max_result_rows=settings.max_result_rows,
-            max_concurrent_queries=settings.max_concurrent_queries,
-            max_query_depth=settings.max_query_depth,
-        )
+        return cls(settings.store, query_timeout_ms=settings.query_timeout_ms,
+                   max_concurrent_queries=settings.max_concurrent_queries)
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def start(self) -> QueryExecutor:
+    def start(self, *, wait: bool = False) -> QueryExecutor:
+        """Start the workers; with ``wait``, return once every one has opened the store (so the
+        first queries do not wait for a process to start)."""
         with self._lock:
             if not self._started:
                 for _ in range(self.max_concurrent_queries):
                     self._add_worker()
                 self._started = True
+            workers = list(self._workers)
+        if wait:
+            for worker in workers:
+                worker.wait_ready()
         return self
 
     def close(self) -> None:
@@ -173,119 +160,35 @@ class QueryExecutor:
         self._workers.add(worker)
         self._idle.put(worker)
 
-    # -- queries ---------------------------------------------------------------------------
+    # -- jobs ------------------------------------------------------------------------------
 
-    def run(
-        self,
-        query: str,
-        *,
-        results_media_type: str | None,
-        graph_media_type: str | None,
-        dataset: Dataset = Dataset(),
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        """Evaluate a read-only query and serialize its result with pyoxigraph.
+    def submit(self, job: SparqlJob | RowsJob, *, timeout_ms: int | None = None) -> Any:
+        """Run ``job`` in a free worker and return its payload (`Serialized` or `Rows`), or raise
+        the `iokg.errors` error the worker raised. Past ``timeout_ms`` (default: the query time
+        limit) the worker is killed and `QueryTimeout` raised.
 
-        ``results_media_type`` is the format for SELECT/ASK results, ``graph_media_type`` the
-        one for CONSTRUCT/DESCRIBE graphs (either may be None when the client accepts none).
-        SELECT rows and CONSTRUCT/DESCRIBE triples past ``max_result_rows`` are cut and the
-        result says ``truncated=True``. Relative IRIs in the query resolve against ``base_iri``
-        (the endpoint's URL); the prefixes of `iokg.sparql.prefixes` are predeclared.
-
-        Raises Forbidden (updates, SERVICE), InvalidQuery (syntax), NotAcceptable,
-        QueryTimeout, StoreNotFound.
+        Blocks while every worker is busy: callers in the server hold a slot of
+        `iokg.sparql.service.QueryService` first, so a worker is always free when they get here.
         """
-        screened = screen(query, self.max_query_depth)
-        wanted = (
-            graph_media_type if screened.form and screened.form.gives_graph else results_media_type
-        )
-        if screened.form is not None and wanted is None:
-            raise protocol.NotAcceptable(protocol.not_acceptable_message(screened.form))
-        job = Job(
-            query=query,
-            dataset=dataset,
-            union_default_graph=not screened.has_dataset_clause,
-            results_media_type=results_media_type,
-            graph_media_type=graph_media_type,
-            max_rows=self.max_result_rows,
-            base_iri=base_iri,
-        )
-        return self._submit(job)
-
-    def select_rows(
-        self,
-        query: str,
-        substitutions: Mapping[ox.Variable, Any] | None = None,
-        *,
-        name: str = "query",
-    ) -> list[dict[str, Any]]:
-        """Run a trusted, named SELECT with parameters bound as RDF terms; return its rows.
-
-        For internal callers (lookups, pages) whose query text comes from ``queries/*.rq``.
-        Parameters are bound with pyoxigraph's ``substitutions`` (never pasted into the text);
-        the default graph is the union of all graphs. Every bound variable must appear in the
-        SELECT projection (``SELECT *`` is fine), as pyoxigraph requires. Each row maps
-        variable names to pyoxigraph terms; unbound variables are left out. The time limit applies, the row cap
-        does not. ``name`` only appears in error messages.
-
-        Example (see the module docstring for a run)::
-
-            executor.select_rows(
-                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label }",
-                {ox.Variable("e"): ox.NamedNode("https://example.org/x")},
-                name="entity-label",
-            )  # -> [{"e": NamedNode(...), "label": Literal("...")}]
-        """
-        screen(query, self.max_query_depth)
-        job = RowsJob(query=query, substitutions=dict(substitutions or {}))
-        try:
-            return self._submit(job)
-        except errors.IokgError as e:
-            named = type(e)(f"{name}: {e}")
-            for attr in ("limit", "position", "expected"):
-                if hasattr(e, attr):
-                    setattr(named, attr, getattr(e, attr))
-            raise named from None
-
-    def _submit(self, job: Job | RowsJob) -> Any:
         if not self._started:
             raise RuntimeError("the query executor is not started")
-        limit_s = self.query_timeout_ms / 1000
+        limit_ms = self.query_timeout_ms if timeout_ms is None else timeout_ms
         try:
-            worker = self._idle.get(timeout=limit_s)
+            worker = self._idle.get(timeout=self.query_timeout_ms / 1000)
         except queue.Empty:
-            raise attach_limit(
-                errors.QueryTimeout(
-                    f"all {self.max_concurrent_queries} query slots stayed busy for "
-                    f"{self.query_timeout_ms} ms (IOKG_MAX_CONCURRENT_QUERIES); try again later"
-                ),
-                "IOKG_MAX_CONCURRENT_QUERIES",
-                self.max_concurrent_queries,
-            ) from None
+            raise slots_busy_error(self.max_concurrent_queries, self.query_timeout_ms) from None
         healthy = False
         try:
             worker.wait_ready()
             started = time.monotonic()
             try:
                 worker.conn.send(job)
-                answered = worker.conn.poll(limit_s)
+                answered = worker.conn.poll(max(limit_ms, 0) / 1000)
             except (EOFError, OSError):
                 raise _worker_lost(worker) from None
             if not answered:
-                log.warning(
-                    "query stopped after %d ms: killing worker %s",
-                    self.query_timeout_ms,
-                    worker.pid,
-                )
-                raise attach_limit(
-                    errors.QueryTimeout(
-                        f"query stopped after its time limit of {self.query_timeout_ms} ms "
-                        "(IOKG_QUERY_TIMEOUT_MS)"
-                    ),
-                    "IOKG_QUERY_TIMEOUT_MS",
-                    self.query_timeout_ms,
-                )
+                log.warning("query stopped after %d ms: killing worker %s", limit_ms, worker.pid)
+                raise timeout_error(self.query_timeout_ms)
             try:
                 reply = worker.conn.recv()
             except (EOFError, OSError):
@@ -299,11 +202,7 @@ class QueryExecutor:
                 self._replace(worker)
         if reply[0] == "ok":
             return reply[1]
-        _, class_name, message, details = reply
-        error = _ERROR_CLASSES.get(class_name, RuntimeError)(message)
-        for name, value in details.items():
-            setattr(error, name, value)
-        raise error
+        raise reply[1]
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker that timed out or failed, and start another in its place."""
@@ -318,7 +217,7 @@ class QueryExecutor:
 
 def _worker_lost(worker: _Worker) -> errors.ResourceLimit:
     """The error of a query whose worker process died under it (killed from outside, e.g. by the
-    kernel when memory ran out); the pool replaces the worker, so the client may try again."""
+    kernel when memory ran out): 503, since the pool replaces the worker and the client may try again."""
     worker.process.join(timeout=1)
     code = worker.process.exitcode
     how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited (code {code})"

@@ -26,6 +26,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from iokg.errors import NotAcceptable
+from iokg.sparql.screening import QueryForm
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -214,3 +217,26 @@ def request_formats(named: Formats | None, accept: str | None) -> Formats:
 def offered_media_types(offers: Sequence[Offer]) -> str:
     """The media types served for ``offers``, once each, for messages."""
     return ", ".join(dict.fromkeys(o.serves for o in offers))
+
+
+def one_format(formats: Formats, form: QueryForm | None) -> str:
+    """The one media type a query of ``form`` is answered in: the results format for SELECT and
+    ASK, the graph format for CONSTRUCT and DESCRIBE; `NotAcceptable` (406) when the client
+    accepts none that can carry it. A query whose form screening could not tell (the parser will
+    say what is wrong) gets whichever was negotiated.
+
+    >>> one_format(Formats("text/csv", "text/turtle"), QueryForm.CONSTRUCT)
+    'text/turtle'
+    >>> one_format(Formats("text/csv", None), QueryForm.DESCRIBE)
+    Traceback (most recent call last):
+    ...
+    iokg.errors.NotAcceptable: no acceptable format for a DESCRIBE result; this service can send: text/turtle, ...
+    """
+    if form is None:
+        return formats.results or formats.graph or RESULTS_OFFERS[0].serves
+    wanted = formats.graph if form.gives_graph else formats.results
+    if wanted is None:
+        offers = GRAPH_OFFERS if form.gives_graph else RESULTS_OFFERS
+        raise NotAcceptable(f"no acceptable format for a {form.name} result; this service can send: "
+                            + offered_media_types(offers))
+    return wanted

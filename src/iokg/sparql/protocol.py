@@ -16,7 +16,7 @@ Reading a request (`parse_request`):
 >>> parse_request("POST", b"", "text/plain", b"ASK {}", max_request_bytes=1000)
 Traceback (most recent call last):
 ...
-iokg.sparql.protocol.UnsupportedMediaType: POST a query as application/sparql-query or application/x-www-form-urlencoded, not text/plain
+iokg.errors.UnsupportedMediaType: POST a query as application/sparql-query or application/x-www-form-urlencoded, not text/plain
 
 A format named in ``format`` (or SPARQLWrapper's ``output`` / ``results``) overrides ``Accept``;
 SPARQLWrapper repeats it, once as a name and once as a media type, which agree:
@@ -34,9 +34,15 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from iokg.errors import Forbidden, IokgError
+from iokg.errors import (  # noqa: F401  (re-exported: the protocol's errors, defined in iokg.errors)
+    Forbidden,
+    Limit,
+    NotAcceptable,
+    ProtocolError,
+    RequestTooLarge,
+    UnsupportedMediaType,
+)
 from iokg.sparql.dataset import Dataset
-from iokg.sparql.limits import Limit
 from iokg.sparql.negotiation import (  # noqa: F401  (re-exported: the protocol's vocabulary)
     FORMAT_NAMES,
     FORMAT_PARAMETERS,
@@ -51,45 +57,9 @@ from iokg.sparql.negotiation import (  # noqa: F401  (re-exported: the protocol'
     named_formats,
     negotiate,
     offered_media_types,
+    one_format,
     request_formats,
 )
-from iokg.sparql.screening import QueryForm
-
-# -- errors -------------------------------------------------------------------------------
-
-
-class ProtocolError(IokgError):
-    """A request that does not follow the SPARQL 1.1 Protocol (HTTP 400)."""
-
-
-class NotAcceptable(ProtocolError):
-    """No format the client accepts can carry this result (HTTP 406)."""
-
-
-class UnsupportedMediaType(ProtocolError):
-    """A POST body of a media type the protocol does not define (HTTP 415)."""
-
-
-class RequestTooLarge(ProtocolError):
-    """A request (body or query string) larger than ``max_request_bytes`` (HTTP 413).
-
-    ``limit`` names the setting, like the limit of `iokg.errors.QueryTimeout`.
-    """
-
-    def __init__(self, message: str, limit_bytes: int):
-        super().__init__(message)
-        self.limit = Limit("IOKG_MAX_REQUEST_BYTES", limit_bytes)
-
-
-# -- content negotiation (see iokg.sparql.negotiation) --------------------------------------
-
-
-def not_acceptable_message(form: QueryForm) -> str:
-    offers = GRAPH_OFFERS if form.gives_graph else RESULTS_OFFERS
-    return f"no acceptable format for a {form.name} result; this service can send: " + (
-        offered_media_types(offers)
-    )
-
 
 # -- reading a request --------------------------------------------------------------------
 
@@ -117,7 +87,7 @@ def check_size(size: int, max_request_bytes: int) -> None:
         raise RequestTooLarge(
             f"request of {size} bytes is larger than the limit of {max_request_bytes} bytes "
             "(IOKG_MAX_REQUEST_BYTES)",
-            max_request_bytes,
+            limit=Limit("IOKG_MAX_REQUEST_BYTES", max_request_bytes),
         )
 
 

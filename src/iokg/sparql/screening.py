@@ -35,8 +35,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from iokg.errors import Forbidden, InvalidQuery
-from iokg.sparql.limits import attach_limit
+from iokg.errors import Forbidden, InvalidQuery, Limit
 
 
 class QueryForm(enum.Enum):
@@ -163,10 +162,8 @@ def check_depth(text: str, max_depth: int = MAX_QUERY_DEPTH) -> None:
     """
     depth = nesting_depth(text)
     if depth > max_depth:
-        raise attach_limit(
-            InvalidQuery(f"the query nests groups, brackets or parentheses {depth} deep; at most {max_depth} "
-                         "are allowed (IOKG_MAX_QUERY_DEPTH)"),
-            "IOKG_MAX_QUERY_DEPTH", max_depth)
+        raise InvalidQuery(f"the query nests groups, brackets or parentheses {depth} deep; at most {max_depth} "
+                           "are allowed (IOKG_MAX_QUERY_DEPTH)", limit=Limit("IOKG_MAX_QUERY_DEPTH", max_depth))
 
 
 def screen(text: str, max_depth: int = MAX_QUERY_DEPTH) -> Screened:

@@ -60,10 +60,7 @@ def syntax_error(query: str, error: SyntaxError) -> InvalidQuery:
         f"SPARQL syntax error at line {line}, column {column}: {what}\n"
         + excerpt(query, line, column)
     )
-    result = InvalidQuery(message)
-    result.position = (line, column)  # type: ignore[attr-defined]
-    result.expected = expected  # type: ignore[attr-defined]
-    return result
+    return InvalidQuery(message, position=(line, column), expected=expected)
 
 
 def expected_items(rest: str) -> list[str]:

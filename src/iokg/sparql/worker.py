@@ -1,24 +1,27 @@
 """The code that runs inside a query worker process (see `iokg.sparql.executor`).
 
-A worker opens the store read-only, then answers requests from its pipe one at a time. Each
-request is evaluated, serialized and its iterator dropped in one call on the worker's main
-thread (pyoxigraph result iterators must not cross threads). The parent kills the whole process
-when a query runs past its time limit: that is the only way to stop pyoxigraph.
+A worker opens the store read-only, then answers jobs from its pipe one at a time. Each job is
+evaluated, serialized or read to its end, and its iterator dropped, in one call on the worker's
+main thread (pyoxigraph result iterators must not cross threads). The row cap is applied here,
+while the result is read; the parent kills the whole process when a job runs past its time
+limit: that is the only way to stop pyoxigraph.
 
 Messages (all picklable):
 
-- parent → worker: a `Job` or a `RowsJob`;
-- worker → parent: ``("ready", pid)`` once at start, then per job ``("ok", payload)`` or
-  ``("error", error_class_name, message, details)``, where ``details`` holds the error's
-  ``position`` and ``expected`` (syntax errors, see `iokg.sparql.syntax`) when it has them.
+- parent → worker: a `SparqlJob` (a client's query, to serialize in one format) or a `RowsJob`
+  (a named query with bound parameters, whose rows come back as terms);
+- worker → parent: ``("ready", pid)`` once at start, then per job ``("ok", payload)`` (a
+  `Serialized` or `Rows`) or ``("error", error)``: the `iokg.errors` error itself, pickled with
+  its attributes (``limit``, ``position``, ``expected``), never rebuilt from a class name.
 
-Every query is parsed with the predeclared prefixes of `iokg.sparql.prefixes`; a `Job` may give
-the base IRI its relative IRIs resolve against (the endpoint's URL).
+Every query is parsed with the predeclared prefixes of `iokg.sparql.prefixes`; a `SparqlJob` may
+give the base IRI its relative IRIs resolve against (the endpoint's URL).
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,33 +33,33 @@ import pyoxigraph as ox
 from iokg import errors
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.prefixes import PREDECLARED
-from iokg.sparql.protocol import NotAcceptable
 from iokg.sparql.syntax import syntax_error
 from iokg.store import open_read_only, resolve_store
 
 
 @dataclass(frozen=True)
-class Job:
-    """Evaluate ``query`` and serialize the result in the format whose media type is given
-    (``results_media_type`` for SELECT/ASK, ``graph_media_type`` for CONSTRUCT/DESCRIBE),
-    cutting it after ``max_rows`` rows (SELECT) or triples (CONSTRUCT/DESCRIBE). Relative IRIs
-    in the query resolve against ``base_iri`` (None: they are errors)."""
+class SparqlJob:
+    """Evaluate a client's ``query`` and serialize its result in the one format ``media_type``
+    names (negotiated before: a results format for SELECT/ASK, a graph format for CONSTRUCT and
+    DESCRIBE), cut after ``max_rows`` rows or triples. Relative IRIs in the query resolve against
+    ``base_iri`` (None: they are errors)."""
 
     query: str
-    dataset: Dataset
-    union_default_graph: bool
-    results_media_type: str | None
-    graph_media_type: str | None
+    media_type: str
     max_rows: int
+    dataset: Dataset = Dataset()
+    union_default_graph: bool = True
     base_iri: str | None = None
 
 
 @dataclass(frozen=True)
 class RowsJob:
-    """Evaluate a SELECT with bound parameters and return its rows as dicts of terms."""
+    """Evaluate a SELECT over the union of all graphs with bound parameters; its rows as terms,
+    at most ``max_rows`` of them (None: all)."""
 
     query: str
     substitutions: dict[ox.Variable, Any] = field(default_factory=dict)
+    max_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,16 @@ class Serialized:
     media_type: str
     truncated: bool
     kind: str  # "results" (SELECT), "boolean" (ASK) or "graph" (CONSTRUCT, DESCRIBE)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows of a SELECT: ``columns`` (its variables, in order), ``rows`` (dicts of variable
+    name to pyoxigraph term, unbound variables left out) and whether the row cap cut them."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = False
 
 
 class _Enough(Exception):
@@ -125,8 +138,8 @@ class StoreHandle:
         return self.store
 
 
-def run_job(store: ox.Store, job: Job) -> Serialized:
-    """Evaluate and serialize one job on the calling thread."""
+def run_job(store: ox.Store, job: SparqlJob) -> Serialized:
+    """Evaluate and serialize one client query on the calling thread."""
     kwargs: dict[str, Any] = {}
     if job.dataset.is_given:
         kwargs["default_graph"] = [ox.NamedNode(u) for u in job.dataset.default_graph_uris]
@@ -141,11 +154,11 @@ def run_job(store: ox.Store, job: Job) -> Serialized:
         raise errors.InvalidQuery(str(e)) from None
 
     if isinstance(result, ox.QueryBoolean):
-        fmt = _results_format(job.results_media_type)
+        fmt = _results_format(job.media_type)
         return Serialized(result.serialize(format=fmt), fmt.media_type, False, "boolean")
 
     if isinstance(result, ox.QuerySolutions):
-        fmt = _results_format(job.results_media_type)
+        fmt = _results_format(job.media_type)
         body, truncated = _capped(result, ox.QueryResultsFormat.TSV, job.max_rows)
         del result
         if fmt != ox.QueryResultsFormat.TSV:
@@ -154,7 +167,7 @@ def run_job(store: ox.Store, job: Job) -> Serialized:
             body = _flag_json(body)
         return Serialized(body, fmt.media_type, truncated, "results")
 
-    fmt = _graph_format(job.graph_media_type)
+    fmt = _graph_format(job.media_type)
     body, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, job.max_rows)
     del result
     if fmt != ox.RdfFormat.N_TRIPLES:
@@ -162,8 +175,8 @@ def run_job(store: ox.Store, job: Job) -> Serialized:
     return Serialized(body, fmt.media_type, truncated, "graph")
 
 
-def run_rows(store: ox.Store, job: RowsJob) -> list[dict[str, Any]]:
-    """Evaluate a parameterized SELECT over the union of all graphs; rows as dicts of terms."""
+def run_rows(store: ox.Store, job: RowsJob) -> Rows:
+    """Evaluate a parameterized SELECT over the union of all graphs; its rows as dicts of terms."""
     try:
         result = store.query(
             job.query,
@@ -173,20 +186,29 @@ def run_rows(store: ox.Store, job: RowsJob) -> list[dict[str, Any]]:
         )
     except SyntaxError as e:
         raise syntax_error(job.query, e) from None
-    except RuntimeError as e:  # e.g. a substituted variable missing from the projection
+    except (RuntimeError, ValueError) as e:  # e.g. a substituted variable missing from the projection
         raise errors.InvalidQuery(str(e)) from None
     if not isinstance(result, ox.QuerySolutions):
         raise errors.InvalidQuery("only SELECT queries return rows")
+    return read_rows(result, job.max_rows)
+
+
+def read_rows(result: ox.QuerySolutions, max_rows: int | None = None) -> Rows:
+    """Read ``result`` (on the thread that made it) into `Rows`, stopping after ``max_rows``."""
     names = [v.value for v in result.variables]
     rows = []
+    truncated = False
     for solution in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
         row = {}
         for name in names:
             term = solution[name]
             if term is not None:
                 row[name] = term
         rows.append(row)
-    return rows
+    return Rows(names, rows, truncated)
 
 
 def _capped(result: Any, fmt: Any, max_rows: int) -> tuple[bytes, bool]:
@@ -206,22 +228,18 @@ def _flag_json(body: bytes) -> bytes:
     return b'{"truncated":true,' + body[1:]
 
 
-def _results_format(media_type: str | None) -> ox.QueryResultsFormat:
-    fmt = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+def _results_format(media_type: str) -> ox.QueryResultsFormat:
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
     if fmt is None:
-        raise NotAcceptable("no acceptable format for SELECT or ASK results was asked for")
+        raise errors.NotAcceptable(f"{media_type} cannot carry SELECT or ASK results")
     return fmt
 
 
-def _graph_format(media_type: str | None) -> ox.RdfFormat:
-    fmt = ox.RdfFormat.from_media_type(media_type) if media_type else None
+def _graph_format(media_type: str) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_media_type(media_type)
     if fmt is None:
-        raise NotAcceptable("no acceptable format for a CONSTRUCT or DESCRIBE graph was asked for")
+        raise errors.NotAcceptable(f"{media_type} cannot carry a CONSTRUCT or DESCRIBE graph")
     return fmt
-
-
-#: Attributes of an error that travel back to the parent with it.
-ERROR_DETAILS = ("position", "expected")
 
 #: How often a worker checks that the server that started it is still alive.
 PARENT_CHECK_INTERVAL_S = 1.0
@@ -261,19 +279,17 @@ def main(conn: Any, store_path: str) -> None:
             return
         try:
             store = handle.get()
-            if isinstance(job, RowsJob):
-                payload: Any = run_rows(store, job)
-            else:
-                payload = run_job(store, job)
+            payload: Any = run_rows(store, job) if isinstance(job, RowsJob) else run_job(store, job)
             reply: tuple[Any, ...] = ("ok", payload)
         except errors.IokgError as e:
-            details = {k: getattr(e, k) for k in ERROR_DETAILS if hasattr(e, k)}
-            reply = ("error", type(e).__name__, str(e), details)
+            reply = ("error", e)
         except OSError as e:
-            reply = ("error", "StoreNotFound", f"the store could not be read: {e}", {})
+            reply = ("error", errors.StoreNotFound(f"the store could not be read: {e}"))
         except Exception as e:  # an engine bug must not kill the worker silently
-            reply = ("error", "RuntimeError", f"{type(e).__name__}: {e}", {})
+            reply = ("error", errors.QueryWorkerFailed(f"{type(e).__name__}: {e}"))
         try:
             conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as e:  # an error that does not pickle
+            conn.send(("error", errors.QueryWorkerFailed(f"{reply[1]!s} ({type(e).__name__})")))
         except (BrokenPipeError, OSError):
             return

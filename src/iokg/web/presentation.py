@@ -5,13 +5,13 @@ Everything here works on the models of `iokg.provenance` (already looked up); no
 store, and nothing knows about HTTP.
 
 >>> short_publisher("US Department of Homeland Security, Office of Intelligence and Analysis")
-'US DHS'
+'US Department of Homeland Security'
 >>> short_publisher("Australian Strategic Policy Institute (The Strategist)")
-'ASPI'
+'Australian Strategic Policy Institute'
 >>> short_publisher("The Washington Post"), short_publisher("Wikipedia (English)")
 ('The Washington Post', 'Wikipedia')
 >>> short_publisher("Embassy of the People's Republic of China in Washington")
-"Embassy of the People's…"
+"Embassy of the People's Republic of China in Washington"
 """
 
 from __future__ import annotations
@@ -48,9 +48,6 @@ CLAIM_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("figures", "Figures", frozenset({p.key for p in vocab.PREDICATES.values() if p.value == "integer"})),
     ("dates", "Dates", frozenset({p.key for p in vocab.PREDICATES.values() if p.value == "date"})),
 )
-
-_SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "to"}
-
 
 @dataclass
 class ClaimGroup:
@@ -109,25 +106,66 @@ def timeline(claims: list[ClaimView]) -> list[TimelineYear]:
     return years
 
 
+@dataclass
+class SaidItem:
+    """One claim in a `SaidGroup`: the claim, the stance, and the claim in a few words."""
+
+    claim: ClaimView
+    stance: str
+    text: str
+
+
+@dataclass
+class SaidGroup:
+    """What one party said on one date, read in one document: the claims, in a compact timeline."""
+
+    date: str
+    party: AssertionView  # the first assertion of the group: its party, speaker and document
+    items: list[SaidItem] = field(default_factory=list)
+
+
+def claim_words(c: ClaimView, entity_label: str) -> str:
+    """A claim in a few words on the page of ``entity_label``: the statement without the entity's
+    name when it starts with it (``operates on YouTube``), else the whole statement.
+
+    >>> from iokg.provenance.models import Ref, PredicateRef, StanceGroups, Corroboration
+    >>> s = Ref(id="s", kind="entity", iri="i", label="Spamouflage")
+    >>> c = ClaimView(id="c", iri="i", label="Spamouflage operates on YouTube", subject=s,
+    ...               predicate=PredicateRef(key="operatesOn", label="operates on"), assertions=StanceGroups(),
+    ...               corroboration=Corroboration(independent_origins=0))
+    >>> claim_words(c, "Spamouflage"), claim_words(c, "YouTube")
+    ('operates on YouTube', 'Spamouflage operates on YouTube')
+    """
+    if c.label.startswith(entity_label + " "):
+        return c.label[len(entity_label) + 1:]
+    return c.label
+
+
+def said_groups(claims: list[ClaimView], entity_label: str) -> list[tuple[str, list[SaidGroup]]]:
+    """A compact timeline: by year, what each party said on each date, read in each document
+    (its claims in a few words), oldest first by the first day a date can stand for."""
+    groups: dict[tuple, SaidGroup] = {}
+    for e in (e for y in timeline(claims) for e in y.entries):
+        a = e.assertion
+        key = (e.date, a.said_by.id, a.speaker.id if a.speaker else None, a.source.id)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = SaidGroup(e.date, a)
+        if all(i.claim.id != e.claim.id or i.stance != a.stance for i in group.items):
+            group.items.append(SaidItem(e.claim, a.stance, claim_words(e.claim, entity_label)))
+    years: list[tuple[str, list[SaidGroup]]] = []
+    for g in groups.values():  # already in timeline order
+        year = g.date[:4] if g.date else "undated"
+        if not years or years[-1][0] != year:
+            years.append((year, []))
+        years[-1][1].append(g)
+    return years
+
+
 def short_publisher(publisher: str) -> str:
-    """A publisher's name short enough for a chart label: the part before a comma or
-    parenthesis; a long name becomes its initials when they are few,
-    or is cut at a word."""
-    name = re.split(r"\s*[,(]", publisher, maxsplit=1)[0].strip()
-    if len(name) <= 22:
-        return name
-    words = name.split()
-    prefix = words[0] + " " if words[0].isupper() else ""
-    rest = words[1:] if prefix else words
-    initials = "".join(w[0] for w in rest if w.lower() not in _SMALL_WORDS and w[0].isupper())
-    if 2 <= len(initials) <= 4:
-        return prefix + initials
-    cut = ""
-    for w in words:
-        if len(cut) + len(w) + 1 > 22:
-            break
-        cut = f"{cut} {w}".strip()
-    return cut + "…"
+    """A publisher's name for a short reference: the part before a comma or parenthesis, whole.
+    Never initials nor a cut name: "US DJ" or "Embassy of the…" would leave a reader guessing."""
+    return re.split(r"\s*[,(]", publisher, maxsplit=1)[0].strip() or publisher
 
 
 def short_source(s: SourceRef) -> str:

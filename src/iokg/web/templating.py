@@ -85,6 +85,7 @@ environment.globals.update(
     said_by_text=presentation.said_by_text,
     confidence_whose_text=presentation.confidence_whose_text,
     corroboration_of=corroboration.from_assertions,
+    claim_words=presentation.claim_words,
 )
 templates = Jinja2Templates(env=environment)
 

@@ -160,7 +160,7 @@ def dataset(request: Request, id: str) -> Response:  # noqa: A002 - the path par
 
 
 def _dataset_id(text: str) -> str:
-    from iokg.datasets.layout import DatasetNotFound
+    from iokg.errors import DatasetNotFound
 
     try:
         return check_dataset_id(text)

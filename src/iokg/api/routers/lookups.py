@@ -1,9 +1,10 @@
 """JSON routes of the provenance lookups, and IRI dereferencing.
 
-The router reads its store from ``request.app.state.graph``: an `iokg.store.EmbeddedStore` (or any
-object with the same ``select(text, substitutions)`` method) that the app sets at start-up. Routes
-are plain ``def``: FastAPI runs them in its thread pool, so a query never blocks the event loop,
-and each query's results are read to the end on the thread that ran it.
+Every query goes through the app's `iokg.sparql.service.QueryService`, in its query workers under
+the time limit. The lookups hold a query slot (`iokg.api.slots.hold_slot`, waited for on the event
+loop) and read the slot's store (`iokg.api.slots.graph_of`); they are plain ``def``, so FastAPI runs
+them in its thread pool and a query never blocks the event loop. ``/queries/{name}`` is the
+service's named-query door. Inputs are parsed once, here: ``as_of`` into an `iokg.dates.AsOf`.
 
 Errors are raised as `iokg.errors` types (EntityNotFound, InvalidQuery, ...); the app maps them to
 its one JSON error shape.
@@ -21,17 +22,19 @@ from pydantic import BaseModel, Field
 from iokg import browse, dates, provenance
 from iokg import search as searching
 from iokg.api.links import links_of, path_for, thing_path
+from iokg.api.slots import graph_of, hold_slot
 from iokg.dates import AsOf
-from iokg.errors import EntityNotFound
-from iokg.queries import check_ids_exist, get_query, load_queries
+from iokg.errors import EntityNotFound, NotAcceptable, ProtocolError
+from iokg.queries import load_queries
 from iokg.sparql import rows as named_rows
-from iokg.sparql.protocol import HTML, NotAcceptable, Offer, ProtocolError, negotiate
+from iokg.sparql.negotiation import HTML, Offer, negotiate
 
 router = APIRouter(tags=["lookups"])
 
 
-def _graph(request: Request):
-    return request.app.state.graph
+_graph = graph_of
+#: What the routes that read the graph declare: they hold a query slot while they run.
+SLOT = [Depends(hold_slot)]
 
 
 def as_of_param(as_of: str | None = Query(
@@ -97,37 +100,38 @@ def search(request: Request,
 
 
 @router.get("/entities/{id}", response_model=provenance.EntityView, name="lookup_entity",
-            summary="An entity with its names and every claim about it, with sources")
-def entity(request: Request, response: Response, id: str):
-    view = provenance.entity(_graph(request), id)
+            summary="An entity with its names and every claim about it, with sources", dependencies=SLOT)
+def entity(request: Request, response: Response, id: str, as_of: AsOf | None = Depends(as_of_param)):
+    view = provenance.entity(_graph(request), id, as_of.last_day if as_of else None)
     _canonical(request, response, "entity", view.id, view.iri)
     return view
 
 
 @router.get("/entities/{id}/attribution", response_model=provenance.AttributionView, name="lookup_attribution",
-            summary="Attribution chains from a cluster or campaign, each hop with its sources")
+            summary="Attribution chains from a cluster or campaign, each hop with its sources", dependencies=SLOT)
 def attribution(request: Request, id: str, as_of: AsOf | None = Depends(as_of_param)):
-    return provenance.attribution(_graph(request), id, as_of.last_day if as_of else None)
+    return provenance.attribution(_graph(request), id, as_of)
 
 
 @router.get("/claims/{id}", response_model=provenance.ClaimView, name="lookup_claim",
-            summary="A claim with every assertion by stance and its independent sources")
-def claim(request: Request, response: Response, id: str):
-    view = provenance.claim(_graph(request), id)
+            summary="A claim with every assertion by stance and its independent sources", dependencies=SLOT)
+def claim(request: Request, response: Response, id: str, as_of: AsOf | None = Depends(as_of_param)):
+    view = provenance.claim(_graph(request), id, as_of.last_day if as_of else None)
     _canonical(request, response, "claim", view.id, view.iri)
     return view
 
 
 @router.get("/sources/{id}", response_model=provenance.SourceView, name="lookup_source",
-            summary="A source: metadata, derivation, and every claim it makes")
-def source(request: Request, response: Response, id: str):
-    view = provenance.source(_graph(request), id)
+            summary="A source: metadata, derivation, and every claim it makes", dependencies=SLOT)
+def source(request: Request, response: Response, id: str, as_of: AsOf | None = Depends(as_of_param)):
+    """With ``as_of``, a source published after it is a 404 (it did not exist yet)."""
+    view = provenance.source(_graph(request), id, as_of.last_day if as_of else None)
     _canonical(request, response, "source", view.id, view.iri)
     return view
 
 
 @router.get("/techniques/{id}", response_model=browse.TechniqueView, name="lookup_technique",
-            summary="A DISARM technique or tactic, and the claims that an operation uses it")
+            summary="A DISARM technique or tactic, and the claims that an operation uses it", dependencies=SLOT)
 def technique(request: Request, response: Response, id: str):
     """DISARM Red Framework, DISARM Foundation, CC BY-SA 4.0."""
     view = browse.technique(_graph(request), id)
@@ -166,33 +170,29 @@ def _row_format(request: Request) -> str:
     return offer.serves
 
 
-@router.get("/queries/{name}", response_model=QueryRows, name="lookup_run_query",
+@router.get("/queries/{name}", response_model=QueryRows, name="lookup_named_query",
             summary="Run a named query; its parameters come from the query string",
             responses={200: {"content": {"text/csv": {}, "text/tab-separated-values": {}},
                              "description": "The rows: JSON (QueryRows), CSV or TSV, by Accept "
                                             "or by `as=json|csv|tsv`."}})
-def run_query(request: Request, name: str):
-    """Runs in a query worker, like `/sparql`: the time limit and row cap of the settings apply.
-    The rows come as JSON, CSV or TSV, chosen by ``Accept`` or by ``as=json|csv|tsv``. An
-    entity, source or claim parameter naming nothing is a 404."""
-    named = get_query(name)
+async def named_query(request: Request, name: str):
+    """The named-query door of the query service, in a query worker like `/sparql`: the time limit
+    and row cap of the settings apply. The rows come as JSON, CSV or TSV, chosen by ``Accept`` or by
+    ``as=json|csv|tsv``. An entity, source or claim parameter naming nothing is a 404."""
     media_type = _row_format(request)
     values = {k: v for k, v in request.query_params.items() if k != FORMAT_KEY}
-    substitutions = named.bind(values)
-    executor = request.app.state.executor
-    check_ids_exist(named, substitutions, executor.select_rows)
-    rows = executor.select_rows(named.text, substitutions, name=name)
-    cap = request.app.state.settings.max_result_rows
-    kept, truncated = rows[:cap], len(rows) > cap
+    _, result = await request.app.state.service.rows(name, values)
+    columns = named_rows.columns(result.rows)
     headers = {"Vary": "Accept"}
     if media_type == "application/json":
-        body = QueryRows(name=name, columns=named_rows.columns(rows),
-                         rows=[named_rows.json_row(row) for row in kept], truncated=truncated)
+        body = QueryRows(name=name, columns=columns, rows=[named_rows.json_row(row) for row in result.rows],
+                         truncated=result.truncated)
         return Response(body.model_dump_json(), media_type=media_type, headers=headers)
-    if truncated:
-        headers.update({"X-IOKG-Truncated": "true", "X-IOKG-Row-Limit": str(cap)})
+    if result.truncated:
+        headers.update({"X-IOKG-Truncated": "true",
+                        "X-IOKG-Row-Limit": str(request.app.state.settings.max_result_rows)})
     write = named_rows.to_csv if media_type == "text/csv" else named_rows.to_tsv
-    return Response(write(named_rows.columns(rows), kept), media_type=media_type, headers=headers)
+    return Response(write(columns, result.rows), media_type=media_type, headers=headers)
 
 
 #: What an IRI dereferences to: kind -> (JSON lookup route, HTML page route).

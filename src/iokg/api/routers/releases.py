@@ -4,15 +4,16 @@ defanged link; nothing here turns one into a live address."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from iokg.api.slots import graph_of, hold_slot
 from iokg.releases import lookups
 
-router = APIRouter(tags=["releases"])
+router = APIRouter(tags=["releases"], dependencies=[Depends(hold_slot)])
 
 
 def _graph(request: Request):
-    return request.app.state.graph
+    return graph_of(request)
 
 
 @router.get("/releases/{id}", response_model=lookups.ReleaseView, name="lookup_release",

@@ -1,19 +1,20 @@
 """``GET`` and ``POST /sparql``: the read-only SPARQL 1.1 Protocol endpoint.
 
-The protocol itself lives in `iokg.sparql.protocol`; queries run in `iokg.sparql.executor`.
-This module only moves bytes between HTTP and those two.
+The protocol itself lives in `iokg.sparql.protocol`; queries run through the client-SPARQL door
+of `iokg.sparql.service.QueryService` (screened, one format negotiated, run in a worker, bytes
+back). This module only moves bytes between HTTP and those two.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.concurrency import run_in_threadpool
 
 from iokg.api.links import path_for
+from iokg.errors import NotAcceptable
 from iokg.sparql import protocol
 from iokg.sparql.description import service_description
-from iokg.sparql.executor import QueryExecutor
+from iokg.sparql.service import QueryService
 
 router = APIRouter(tags=["sparql"])
 
@@ -70,7 +71,7 @@ async def sparql_options() -> Response:
 async def answer(request: Request) -> Response:
     """Read a protocol request, run it in a query worker, send pyoxigraph's bytes as they are."""
     settings = request.app.state.settings
-    executor: QueryExecutor = request.app.state.executor
+    service: QueryService = request.app.state.service
     body = await read_body(request, settings.max_request_bytes) if request.method == "POST" else b""
     parsed = protocol.parse_request(
         request.method,
@@ -83,18 +84,12 @@ async def answer(request: Request) -> Response:
     if parsed.query is None:
         return describe_service(request, accept)
     formats = protocol.request_formats(parsed.formats, accept)
-    result = await run_in_threadpool(
-        executor.run,
-        parsed.query,
-        results_media_type=formats.results,
-        graph_media_type=formats.graph,
-        dataset=parsed.dataset,
-        base_iri=endpoint_url(request),
-    )
+    result = await service.sparql(parsed.query, formats=formats, dataset=parsed.dataset,
+                                  base_iri=endpoint_url(request))
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = "true"
-        headers[ROW_LIMIT_HEADER] = str(executor.max_result_rows)
+        headers[ROW_LIMIT_HEADER] = str(service.max_result_rows)
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 
@@ -108,7 +103,7 @@ def describe_service(request: Request, accept: str | None) -> Response:
     offer = protocol.negotiate(accept, protocol.SERVICE_DESCRIPTION_OFFERS)
     if offer is None:
         names = protocol.offered_media_types(protocol.SERVICE_DESCRIPTION_OFFERS)
-        raise protocol.NotAcceptable(
+        raise NotAcceptable(
             f"no acceptable format for the service description; try {names}"
         )
     if offer.serves == protocol.HTML:  # a browser: the query page

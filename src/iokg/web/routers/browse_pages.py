@@ -18,15 +18,16 @@ from __future__ import annotations
 from importlib.resources import files
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from iokg import browse
 from iokg.api.links import path_for
+from iokg.api.slots import graph_of, hold_slot
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.web.templating import render
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(hold_slot)])
 
 #: Sources per page of ``/sources``.
 SOURCES_PER_PAGE = 50
@@ -34,7 +35,7 @@ FAVICON = "favicon.svg"
 
 
 def _graph(request: Request):
-    return request.app.state.graph
+    return graph_of(request)
 
 
 def _page_number(value: str | None) -> int:

@@ -18,8 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from iokg.datasets.analyses import ANALYSES, WEEKDAYS, run_analysis
 from iokg.datasets.catalog import DatasetStore
-from iokg.datasets.layout import DatasetNotFound
-from iokg.errors import InvalidQuery
+from iokg.errors import DatasetNotFound, InvalidQuery
 from iokg.web.dataset_charts import describe_heatmap, heatmap_svg, histogram_svg
 from iokg.web.templating import CONTENT_SECURITY_POLICY, render
 

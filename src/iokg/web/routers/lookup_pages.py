@@ -5,8 +5,10 @@ of `iokg.provenance`, at short stable URLs of their own:
 
 - ``/find?q=NAME``: search (`iokg.search`): entities, sources, techniques, publishers, authors and
   excerpts, grouped by kind; ``&kind=`` one kind only, paged with ``&page=``;
-- ``/e/{id}``: an entity, its claims with their sources, the attribution chains (``?as_of=``
-  redraws them as known on a day) and a timeline; ``/e/{id}/attribution.svg`` is the picture alone;
+- ``/e/{id}``: an entity: the verdict on its attributions first, then its names, attribution
+  chains, claims (in collapsible groups; each card's full evidence is on its claim page), a
+  timeline and its sources, all as known on a day with ``?as_of=``; ``/e/{id}/attribution.svg`` is
+  the picture alone;
 - ``/s/{id}``: a source, what it derives from, what relays it, every claim it makes;
 - ``/c/{id}``: a claim with its sources and a block to cite it.
 
@@ -19,20 +21,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from iokg import browse, dates, provenance, vocab
 from iokg import search as searching
 from iokg.api.links import links_of, path_for, thing_path
+from iokg.api.slots import graph_of, hold_slot
 from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
-from iokg.provenance.models import AttributionView, SourceRef
+from iokg.provenance.lookups import known
+from iokg.provenance.models import SourceRef
 from iokg.releases.lookups import takedown_figures
 from iokg.store import build_id
 from iokg.web import presentation
 from iokg.web.attribution_svg import attribution_svg, empty_svg
 from iokg.web.templating import CONTENT_SECURITY_POLICY, render
+from iokg.web.verdict import by_support, contested_ends, summary, verdict
 
 #: Entity types that can publish sources (a source's publisher is one of these).
 PARTY_TYPES = {"organization", "state-entity", "person"}
@@ -40,11 +45,11 @@ PARTY_TYPES = {"organization", "state-entity", "person"}
 GROUP_HITS = 8
 PAGE_HITS = 25
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(hold_slot)])
 
 
 def _graph(request: Request):
-    return request.app.state.graph
+    return graph_of(request)
 
 
 def _not_found(request: Request, error: EntityNotFound, what: str) -> HTMLResponse:
@@ -97,48 +102,65 @@ def find(request: Request) -> HTMLResponse:
     return render(request, "find.html", context, status_code=status)
 
 
-def _attribution(store, id: str, as_of: str) -> tuple[AttributionView, AsOf | None, str | None]:
-    """The attribution chains as of ``as_of`` (all dates when empty), the parsed ``as_of``, and the
-    error for a bad one (then all dates are shown)."""
+def _as_of(request: Request) -> tuple[str, AsOf | None, str | None]:
+    """The ``as_of`` text as given, parsed (None when empty or bad), and the error for a bad one
+    (then all dates are shown)."""
+    text = request.query_params.get("as_of", "").strip()
     try:
-        when = AsOf.optional(as_of)
+        return text, AsOf.optional(text), None
     except InvalidQuery as e:
-        return provenance.attribution(store, id), None, str(e)
-    return provenance.attribution(store, id, when.last_day if when else None), when, None
+        return text, None, str(e)
 
 
 @router.get("/e/{id}", name="entity_page")
 def entity_page(request: Request, id: str) -> HTMLResponse:
-    """An entity: names, claims with their sources (grouped), attribution chains, timeline."""
+    """An entity: the verdict on its attributions first, then names, the attribution chains, the
+    claims with their sources (in collapsible groups), a timeline and its sources. ``?as_of=``
+    governs every section: only what was known by then is shown, and every count is re-tallied."""
     store = _graph(request)
+    as_of, when, as_of_error = _as_of(request)
+    day = when.last_day if when else None
     try:
-        view = provenance.entity(store, id)
+        view = provenance.entity(store, id, day)
     except EntityNotFound as e:
         return _not_found(request, e, "entity")
-    as_of = request.query_params.get("as_of", "").strip()
-    chains, when, as_of_error = _attribution(store, id, as_of)
+    chains = provenance.attribution(store, id, day)
     published = []
     if view.type in PARTY_TYPES:  # a party may publish sources: list them, with the link to the listing
         listing = browse.sources(store, publisher=view.label, limit=browse.MAX_LIMIT)
-        published = [s for s in listing.sources if s.publisher_iri == view.iri]
-    show_chains = bool(chains.hops) or view.type in vocab.OPERATIONS or as_of != ""
+        published = [s for s in listing.sources if s.publisher_iri == view.iri and known(s.date, day)]
+    figures = None
+    if view.type == "takedown":
+        figures = takedown_figures(store, id)
+        if day is not None:  # only figures from claims said by then
+            said = {c.id for c in view.claims}
+            figures.released = [f for f in figures.released if f.claim in said]
+            figures.reported = [f for f in figures.reported if f.claim in said]
+    show_chains = bool(chains.hops) or view.type in vocab.OPERATIONS or when is not None
+    groups = presentation.group_claims(view.claims)
+    for g in groups:  # attributions in the verdict's order, not the alphabet's
+        if g.anchor == "attribution":
+            g.claims = by_support(g.claims, view.id)
     context = {
         "entity": view,
-        "groups": presentation.group_claims(view.claims),
-        "timeline": presentation.timeline(view.claims),
+        "verdict": verdict(view, chains),
+        "summaries": {c.id: summary(c, view.id) for c in view.claims},
+        "groups": groups,
+        "said": presentation.said_groups(view.claims, view.label),
         "chains": chains,
         "show_chains": show_chains,
         "svg": attribution_svg(chains) if show_chains else None,
         "svg_url": path_for(request, "entity_attribution_svg", id=id,
                             query={"as_of": when.text if when else None}),
         "hops": {h.claim: h for h in chains.hops},
+        "contested_ends": contested_ends(view, chains),
         "as_of": as_of,
+        "when": when,
         "as_of_error": as_of_error,
         "as_of_forms": dates.FORMS,
         "as_of_pattern": dates.HTML_PATTERN,
-        "sources": _source_names(store),
         "published": published,
-        "figures": takedown_figures(store, id) if view.type == "takedown" else None,
+        "figures": figures,
     }
     return render(request, "entity.html", context, status_code=400 if as_of_error else 200)
 
@@ -176,14 +198,7 @@ def claim_page(request: Request, id: str) -> HTMLResponse:
         view = provenance.claim(store, id)
     except EntityNotFound as e:
         return _not_found(request, e, "claim")
-    cache: dict[str, Any] = {}
-
-    def lookup(source_id: str):
-        if source_id not in cache:
-            cache[source_id] = provenance.source(store, source_id)
-        return cache[source_id]
-
-    refs = presentation.references(view, lookup)
+    refs = presentation.references(view, provenance.source_details(store).__getitem__)  # one query
     # The address to cite comes from IOKG_PUBLIC_URL (or the IRI), never from the request's Host.
     page_url = links_of(request).cite_url(view.iri, thing_path(request, "claim", id))
     build = build_id(request.app.state.settings.store)

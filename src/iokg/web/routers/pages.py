@@ -2,10 +2,10 @@
 results, entity, source and claim pages are in `iokg.web.routers.lookup_pages`.
 
 Every page is server-rendered and works without JavaScript; the little script there is only
-makes the query page quicker to use. Page routes are plain ``def``: FastAPI runs them in its
-thread pool, so a query (run in a worker process by `QueryExecutor`) never blocks the event
-loop. Pages hold no SPARQL: the query page runs what the user wrote, and its examples are the
-named queries of ``queries/*.rq``.
+makes the query page quicker to use. The query page runs the user's query through the
+client-SPARQL door of `iokg.sparql.service.QueryService` (a worker process, the same limits,
+prefixes and base IRI as ``/sparql``), waiting for it on the event loop. Pages hold no SPARQL:
+the query page runs what the user wrote, and its examples are the named queries of ``queries/*.rq``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from iokg.api.links import path_for
 from iokg.errors import IokgError
 from iokg.queries import load_queries
 from iokg.sparql import protocol
-from iokg.sparql.executor import QueryExecutor
+from iokg.sparql.negotiation import Formats
+from iokg.sparql.service import QueryService
 from iokg.sparql.tables import GRAPH_MEDIA_TYPE, RESULTS_MEDIA_TYPE, ResultTable, result_table
 from iokg.web.templating import render
 
@@ -78,7 +79,7 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/query", name="query_page")
-def query_page(request: Request) -> HTMLResponse:
+async def query_page(request: Request) -> HTMLResponse:
     """The SPARQL query page. ``?query=`` runs the query and shows its result as a table;
     ``?example=NAME`` loads the named query NAME into the editor without running it."""
     settings = request.app.state.settings
@@ -101,8 +102,8 @@ def query_page(request: Request) -> HTMLResponse:
         try:
             size = len(request.scope.get("query_string", b""))
             protocol.check_size(size, settings.max_request_bytes)
-            table = run_query(
-                request.app.state.executor, query, base_iri=str(request.url_for("sparql"))
+            table = await query_table(
+                request.app.state.service, query, base_iri=str(request.url_for("sparql"))
             )
             context["table"] = table
             context["downloads"] = download_links(request, query, table.kind)
@@ -127,15 +128,11 @@ def query_page(request: Request) -> HTMLResponse:
     return render(request, "query.html", context, status_code=status)
 
 
-def run_query(executor: QueryExecutor, query: str, base_iri: str | None = None) -> ResultTable:
-    """Run a user's query through the executor (same limits, prefixes and base IRI as /sparql)
-    as a table."""
-    result = executor.run(
-        query,
-        results_media_type=RESULTS_MEDIA_TYPE,
-        graph_media_type=GRAPH_MEDIA_TYPE,
-        base_iri=base_iri,
-    )
+async def query_table(service: QueryService, query: str, base_iri: str | None = None) -> ResultTable:
+    """A user's query through the service's SPARQL door (same limits, prefixes and base IRI as
+    /sparql), as a table."""
+    result = await service.sparql(query, formats=Formats(RESULTS_MEDIA_TYPE, GRAPH_MEDIA_TYPE),
+                                  base_iri=base_iri)
     return result_table(result)
 
 

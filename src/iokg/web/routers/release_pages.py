@@ -5,14 +5,15 @@ here: `iokg.releases.lookups` runs the named queries."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from iokg.api.slots import graph_of, hold_slot
 from iokg.errors import EntityNotFound
 from iokg.releases import lookups
 from iokg.web.templating import render
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(hold_slot)])
 
 
 def _not_found(request: Request, error: EntityNotFound) -> HTMLResponse:
@@ -23,7 +24,7 @@ def _not_found(request: Request, error: EntityNotFound) -> HTMLResponse:
 @router.get("/r/{id}", name="release_page")
 def release_page(request: Request, id: str) -> HTMLResponse:  # noqa: A002
     try:
-        view = lookups.release(request.app.state.graph, id)
+        view = lookups.release(graph_of(request), id)
     except EntityNotFound as e:
         return _not_found(request, e)
     return render(request, "release.html", {"r": view, "figures": view.figures})
@@ -31,7 +32,7 @@ def release_page(request: Request, id: str) -> HTMLResponse:  # noqa: A002
 
 @router.get("/r/{id}/indicators", name="release_indicators_page")
 def release_indicators_page(request: Request, id: str) -> HTMLResponse:  # noqa: A002
-    store = request.app.state.graph
+    store = graph_of(request)
     page = lookups.page_number(request.query_params.get("page"))
     try:
         view = lookups.release(store, id)

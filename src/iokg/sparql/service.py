@@ -1,0 +1,205 @@
+"""One query service with two doors, over the pool of query workers (`iokg.sparql.executor`).
+
+- **Client SPARQL** (`QueryService.sparql`): the client's text is screened (no updates, no
+  ``SERVICE``, `iokg.sparql.screening`), one format is negotiated for its query form
+  (`iokg.sparql.negotiation.one_format`), it runs in a worker, and the serialized bytes come back
+  (`Serialized`), cut at the row cap.
+- **Named queries** (`QueryService.rows`): typed parameters in (each checked and bound as an RDF
+  term, `iokg.queries.NamedQuery.bind`; an id that names nothing is `EntityNotFound`), typed rows
+  out (`Rows`: the columns and rows of terms), cut at the row cap.
+
+The core's lookups (`iokg.provenance`, `iokg.browse`, `iokg.releases.lookups`) take the small
+store interface `iokg.store.Store`; in the server that is a `PooledStore` (`QueryService.slot`,
+`QueryService.lookup`), whose named queries run in the same workers, with the time limit of a
+query counted once for the whole lookup.
+
+Every door first holds one of ``max_concurrent_queries`` slots, as many as there are workers. A
+request waits for a slot on the event loop (an `asyncio.Semaphore`), never on a thread, so waiting
+requests cannot starve the thread pool; a request that waits longer than the time limit gets
+`QueryTimeout` (``IOKG_MAX_CONCURRENT_QUERIES``). Only a request holding a slot uses a thread, to
+wait on its worker's pipe; the service keeps one thread per slot for that.
+
+Limits are applied inside the pool: the worker cuts the result at the row cap while reading it,
+and the executor kills a worker at the time limit.
+
+>>> import asyncio, tempfile, pathlib, pyoxigraph as ox
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "store"
+>>> db = ox.Store(str(path))
+>>> db.add(ox.Quad(ox.NamedNode("https://w3id.org/iokg/id/entity/a"), ox.NamedNode("http://example.org/p"),
+...                ox.Literal("A"), ox.NamedNode("http://example.org/g")))
+>>> del db
+>>> async def ask(service):
+...     async with service:
+...         csv = await service.sparql("SELECT ?o { ?s ?p ?o }", formats=Formats("text/csv", None))
+...         found = await service.lookup(lambda store: store.select("SELECT ?s { ?s ?p 'A' }"))
+...         return csv.body, found[0]["s"].value
+>>> service = QueryService(path, query_timeout_ms=5000, max_result_rows=10, max_concurrent_queries=1)
+>>> with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever runs on this thread
+...     thread.submit(asyncio.run, ask(service)).result()
+(b'o\\r\\nA\\r\\n', 'https://w3id.org/iokg/id/entity/a')
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from iokg.errors import IokgError
+from iokg.queries import NamedQuery, check_ids_exist, get_query
+from iokg.settings import Settings
+from iokg.sparql.dataset import Dataset
+from iokg.sparql.executor import QueryExecutor, slots_busy_error, timeout_error
+from iokg.sparql.negotiation import Formats, one_format
+from iokg.sparql.screening import MAX_QUERY_DEPTH, screen
+from iokg.sparql.worker import Rows, RowsJob, Serialized, SparqlJob
+
+T = TypeVar("T")
+
+__all__ = ["PooledStore", "QueryService", "Rows", "Serialized"]
+
+
+class PooledStore:
+    """The store interface (`iokg.store.Store`) over the worker pool, for one holder of a slot.
+
+    Each `select` runs in a worker; together they may take the query time limit, counted from
+    when the slot was given. The same query with the same parameters is run once per holder (an
+    entity page asks for the entity's head in the entity lookup and again for its attribution).
+    """
+
+    def __init__(self, executor: QueryExecutor, deadline: float):
+        self._executor = executor
+        self._deadline = deadline
+        self._answers: dict[tuple, Rows] = {}
+
+    def rows(self, text: str, substitutions: Mapping[Any, Any] | None = None, *,
+             max_rows: int | None = None) -> Rows:
+        """`Rows` of a SELECT with bound parameters, cut after ``max_rows`` (None: all)."""
+        substitutions = dict(substitutions or {})
+        key = (text, max_rows, tuple(sorted((v.value, str(t)) for v, t in substitutions.items())))
+        answer = self._answers.get(key)
+        if answer is None:
+            left_ms = int((self._deadline - time.monotonic()) * 1000)
+            if left_ms <= 0:
+                raise timeout_error(self._executor.query_timeout_ms)
+            answer = self._executor.submit(RowsJob(text, substitutions, max_rows), timeout_ms=left_ms)
+            self._answers[key] = answer
+        return answer
+
+    def select(self, text: str, substitutions: Mapping[Any, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of a SELECT as dicts of variable name to pyoxigraph term (unbound left out)."""
+        return list(self.rows(text, substitutions).rows)
+
+
+class QueryService:
+    """The query service of one store: the SPARQL door, the named-query door and the lookups'
+    store, all in the same pool of workers. Open it (``async with``, or `open` and `close`) on the
+    event loop that will use it."""
+
+    def __init__(self, store: Path, *, query_timeout_ms: int, max_result_rows: int,
+                 max_concurrent_queries: int, max_query_depth: int = MAX_QUERY_DEPTH):
+        self.executor = QueryExecutor(store, query_timeout_ms=query_timeout_ms,
+                                      max_concurrent_queries=max_concurrent_queries)
+        self.query_timeout_ms = query_timeout_ms
+        self.max_result_rows = max_result_rows
+        self.max_query_depth = max_query_depth
+        self.slots = max_concurrent_queries
+        self._free: asyncio.Semaphore | None = None
+        self._threads: ThreadPoolExecutor | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueryService:
+        return cls(settings.store, query_timeout_ms=settings.query_timeout_ms,
+                   max_result_rows=settings.max_result_rows,
+                   max_concurrent_queries=settings.max_concurrent_queries,
+                   max_query_depth=settings.max_query_depth)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def open(self) -> QueryService:
+        """Start the workers and wait until they have opened the store; the slots belong to the
+        running event loop."""
+        self._threads = ThreadPoolExecutor(max_workers=self.slots, thread_name_prefix="iokg-query")
+        self._free = asyncio.Semaphore(self.slots)
+        await self._in_thread(self.executor.start, wait=True)
+        return self
+
+    async def close(self) -> None:
+        if self._threads is not None:
+            await self._in_thread(self.executor.close)
+            self._threads.shutdown(wait=False)
+            self._threads = None
+        self._free = None
+
+    async def __aenter__(self) -> QueryService:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def worker_pids(self) -> list[int]:
+        return self.executor.worker_pids()
+
+    # -- slots -----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[PooledStore]:
+        """Wait, on the event loop, for a free worker; hold it for the block. The store given runs
+        named queries in the pool, within the time limit from now."""
+        if self._free is None:
+            raise RuntimeError("the query service is not open: the app's lifespan opens it (uvicorn runs it; "
+                               "in tests, enter Starlette's TestClient as a context manager)")
+        try:
+            async with asyncio.timeout(self.query_timeout_ms / 1000):
+                await self._free.acquire()
+        except TimeoutError:
+            raise slots_busy_error(self.slots, self.query_timeout_ms) from None
+        try:
+            yield PooledStore(self.executor, time.monotonic() + self.query_timeout_ms / 1000)
+        finally:
+            self._free.release()
+
+    async def _in_thread(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, functools.partial(fn, *args, **kwargs))
+
+    async def lookup(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(store, *args, **kwargs)``, a core lookup, with a slot's `PooledStore`, on a thread."""
+        async with self.slot() as store:
+            return await self._in_thread(fn, store, *args, **kwargs)
+
+    # -- the two doors ---------------------------------------------------------------------
+
+    async def sparql(self, query: str, *, formats: Formats, dataset: Dataset = Dataset(),
+                     base_iri: str | None = None) -> Serialized:
+        """A client's query: screened, answered in the one format of ``formats`` its form takes,
+        serialized by pyoxigraph in a worker, cut at the row cap (``truncated`` says so).
+
+        Raises Forbidden (updates, SERVICE), NotAcceptable, InvalidQuery (syntax), QueryTimeout,
+        StoreNotFound."""
+        screened = screen(query, self.max_query_depth)
+        job = SparqlJob(query, one_format(formats, screened.form), self.max_result_rows, dataset,
+                        union_default_graph=not screened.has_dataset_clause, base_iri=base_iri)
+        async with self.slot():
+            return await self._in_thread(self.executor.submit, job)
+
+    async def rows(self, name: str, values: Mapping[str, Any]) -> tuple[NamedQuery, Rows]:
+        """The named query ``name`` with ``values`` (text as sent, or typed: `iokg.dates.AsOf`,
+        dates, numbers) bound as RDF terms; its rows cut at the row cap. An unknown name or an id
+        parameter naming nothing is `EntityNotFound`, a bad value `InvalidQuery`."""
+        named = get_query(name)
+        substitutions = named.bind(values)
+        return named, await self.lookup(_named_rows, named, substitutions, self.max_result_rows)
+
+
+def _named_rows(store: PooledStore, named: NamedQuery, substitutions: dict, cap: int) -> Rows:
+    check_ids_exist(named, substitutions, store.select)
+    try:
+        return store.rows(named.text, substitutions, max_rows=cap)
+    except IokgError as e:
+        raise e.in_context(named.name) from None
