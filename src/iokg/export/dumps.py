@@ -187,7 +187,7 @@ def write_dumps(store: ox.Store | None, folder: Path, *, build: str, built: dt.d
         files.append(DumpFile(path.name, ext.label, ext.media_type, ext.format_iri, False,
                               path.stat().st_size, _sha256(path)))
     manifest = Manifest(build, built.astimezone(dt.timezone.utc).replace(microsecond=0),
-                        sum(graphs.values()), dict(sorted(graphs.items())), tuple(files), _described(store))
+                        sum(graphs.values()), dict(sorted(graphs.items())), tuple(files), _described(source))
     data = asdict(manifest)
     data["built"] = manifest.built.isoformat().replace("+00:00", "Z")
     _atomically(folder / MANIFEST,
@@ -218,13 +218,15 @@ _SELF = {"title": "http://purl.org/dc/terms/title", "license": "http://purl.org/
          "source": "http://purl.org/dc/terms/source", "rights": "http://purl.org/dc/terms/rights"}
 
 
-def _described(store: ox.Store) -> dict[str, dict[str, str]]:
-    """What each named graph says of itself, inside itself (``<g> dcterms:license … `` in graph ``g``)."""
+def _described(source: ox.Store | list[ox.Quad]) -> dict[str, dict[str, str]]:
+    """What each named graph says of itself, inside itself (``<g> dcterms:license … `` in graph ``g``),
+    from a store or from the quads in hand."""
+    keys = {predicate: key for key, predicate in _SELF.items()}
     out: dict[str, dict[str, str]] = {}
-    for key, predicate in _SELF.items():
-        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-            if isinstance(q.graph_name, ox.NamedNode) and q.subject == q.graph_name:
-                out.setdefault(q.graph_name.value, {})[key] = q.object.value
+    for q in source:
+        key = keys.get(q.predicate.value)
+        if key and isinstance(q.graph_name, ox.NamedNode) and q.subject == q.graph_name:
+            out.setdefault(q.graph_name.value, {})[key] = q.object.value
     return dict(sorted(out.items()))
 
 
