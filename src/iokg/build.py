@@ -174,49 +174,62 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         if problems and not shacl:
             raise IngestError(problems)
         build_dir = stores.new_build_dir(store_path)
-        quads += evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
-        folder = dumps.dumps_folder(build_dir)
-        # The N-Quads dump first: both stores are bulk-loaded from it (faster than from Python
-        # objects); the other dumps are written from the quads in hand by a process of their own.
-        nquads = dumps.write_nquads(quads, folder)
-        phases.done("N-Quads")
-        writing = dumps.DumpsJob(quads, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc),
-                                 written=(nquads.name,))
         try:
-            # The shapes and the search index's query run over the graph in memory (several times
-            # faster to query than a freshly loaded store on disk); the store is loaded after.
-            graph = ox.Store()
-            graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-            phases.done("load in memory")
-            if shacl:
-                problems += _shape_problems(graph, converted, problems, phases)
-            if problems:
-                raise IngestError(problems)
-            # The search index goes inside the build, before it is published: a failed build never
-            # changes what search finds, and servers pick the index up with the store.
-            search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
-            phases.done("search index")
-            del graph
-            store = ox.Store(str(build_dir))
-            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-            store.flush()
-            triples = len(store)
-            del store
-            phases.done("load")
-            writing.wait()
-            phases.done("dumps (waiting for them)")
-            (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
-            export = export_path or store_path.with_suffix(".trig")
-            _export(folder / "iokg.trig", export)
-            stores.publish(store_path, build_dir)
-            phases.done("publish")
-        except BaseException:
-            writing.cancel()
+            quads += evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
+            folder = dumps.dumps_folder(build_dir)
+            # The N-Quads dump first: both stores are bulk-loaded from it (faster than from Python
+            # objects); the other dumps are written from the quads in hand by a process of their own.
+            nquads = dumps.write_nquads(quads, folder)
+            phases.done("N-Quads")
+            writing = dumps.DumpsJob(quads, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc),
+                                     written=(nquads.name,))
+            try:
+                # The shapes and the search index's query run over the graph in memory (several times
+                # faster to query than a freshly loaded store on disk); the store is loaded after.
+                graph = ox.Store()
+                graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                phases.done("load in memory")
+                if shacl:
+                    problems += _shape_problems(graph, converted, problems, phases)
+                if problems:
+                    raise IngestError(problems)
+                # The search index goes inside the build, before it is published: a failed build never
+                # changes what search finds, and servers pick the index up with the store.
+                search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
+                phases.done("search index")
+                del graph
+                store = ox.Store(str(build_dir))
+                store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                store.flush()
+                triples = len(store)
+                del store
+                phases.done("load")
+                writing.wait()
+                phases.done("dumps (waiting for them)")
+                (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+                export = export_path or store_path.with_suffix(".trig")
+                _export(folder / "iokg.trig", export)
+                stores.publish(store_path, build_dir)
+                phases.done("publish")
+            except BaseException:
+                writing.cancel()
+                if not _published(store_path, build_dir):
+                    shutil.rmtree(build_dir, ignore_errors=True)
+                raise
+        except OSError as e:  # a full disk, a lost mount: the half-written build goes, the old one stays
+            if _published(store_path, build_dir):
+                raise IokgError(f"the build was published, but old builds could not be removed ({e})") from e
             shutil.rmtree(build_dir, ignore_errors=True)
-            raise
+            raise IokgError(f"the build could not be written ({e}); nothing was published, "
+                            f"{store_path} still serves the build before") from e
     return BuildReport(counts=dict(converted.counts), triples=triples,
                        seconds=time.perf_counter() - start, store=store_path, export=export, files=files,
                        search_texts=search_texts, phases=dict(phases))
+
+
+def _published(store_path: Path, build_dir: Path) -> bool:
+    """Whether the store link already names ``build_dir`` (then it must not be removed)."""
+    return store_path.exists() and store_path.resolve() == build_dir.resolve()
 
 
 def is_stale(data_dir: Path, store_path: Path) -> bool:

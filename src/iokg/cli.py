@@ -346,6 +346,16 @@ def list_datasets(datasets: Path | None, store: Path | None) -> None:
 @click.option("--max-request-bytes", type=int, default=None, help="Largest request [env IOKG_MAX_REQUEST_BYTES].")
 @click.option("--max-concurrent-queries", type=int, default=None,
               help="Queries evaluated at once [env IOKG_MAX_CONCURRENT_QUERIES].")
+@click.option("--max-query-depth", type=int, default=None,
+              help="Deepest nesting a SPARQL query may have [env IOKG_MAX_QUERY_DEPTH].")
+@click.option("--max-url-bytes", type=int, default=None, help="Longest request target [env IOKG_MAX_URL_BYTES].")
+@click.option("--max-header-bytes", type=int, default=None, help="Largest request headers [env IOKG_MAX_HEADER_BYTES].")
+@click.option("--request-read-timeout-ms", type=int, default=None,
+              help="Time to send a whole request [env IOKG_REQUEST_READ_TIMEOUT_MS].")
+@click.option("--keep-alive-timeout-ms", type=int, default=None,
+              help="Idle keep-alive connections close after [env IOKG_KEEP_ALIVE_TIMEOUT_MS].")
+@click.option("--shutdown-grace-ms", type=int, default=None,
+              help="Time requests in flight get to finish on SIGTERM [env IOKG_SHUTDOWN_GRACE_MS].")
 @click.option("--datasets-memory-mb", type=int, default=None,
               help="Memory of the queries over the datasets [env IOKG_DATASETS_MEMORY_MB].")
 @click.option("--public-url", default=None, metavar="URL",

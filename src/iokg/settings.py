@@ -70,6 +70,27 @@ class Settings(BaseSettings):
     max_concurrent_queries: int = Field(
         default=4, gt=0, description="SPARQL queries evaluated at once; more wait for a free slot."
     )
+    max_query_depth: int = Field(
+        default=200, gt=0, description="Deepest nesting of groups, brackets and parentheses a SPARQL query may have; "
+        "deeper queries are refused before they are parsed."
+    )
+    max_url_bytes: int = Field(
+        default=65_536, gt=0, description="Longest request target (path and query string) accepted; longer is 414."
+    )
+    max_header_bytes: int = Field(
+        default=16_384, gt=0, description="Largest total of request header names and values accepted; more is 431."
+    )
+    request_read_timeout_ms: int = Field(
+        default=20_000, gt=0, description="Time a client has to send a whole request (headers and body); past it "
+        "the connection is closed with 408."
+    )
+    keep_alive_timeout_ms: int = Field(
+        default=5_000, gt=0, description="How long an idle keep-alive connection stays open between requests."
+    )
+    shutdown_grace_ms: int = Field(
+        default=15_000, gt=0, description="On SIGTERM or SIGINT: how long requests in flight may take to finish; "
+        "no new ones are accepted meanwhile."
+    )
     public_url: str | None = Field(
         default=None,
         description="The public address the pages are served at (e.g. https://iokg.example.org); "

@@ -9,12 +9,12 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +25,7 @@ from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
 from iokg.api.links import Links
 from iokg.api.routers import datasets, dumps, health, lookups, releases, sparql
+from iokg.api.security import install_security_headers
 from iokg.datasets.catalog import DatasetStore
 from iokg.queries import load_queries
 from iokg.remote.backend import open_backend
@@ -76,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     install_cors(app)
+    install_security_headers(app)  # outside CORS: its refusals get the headers too
     if backend.remote:
         app.add_middleware(PinBuild)  # one build per request: every read of a page from the same one
     app.include_router(sparql.router)
@@ -94,12 +96,17 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False, name="swagger_ui_html")
     def api_docs() -> HTMLResponse:
-        """The interactive OpenAPI page, with Swagger UI's files served by this app."""
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json", title="iokg API",
-            swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/swagger-ui/favicon-32x32.png")
+        """The interactive OpenAPI page, with Swagger UI's files served by this app and started by a
+        script file (no inline script, so the page keeps the Content-Security-Policy)."""
+        openapi_url = html.escape(app.openapi_url or "/openapi.json")
+        return HTMLResponse(
+            '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            '<title>iokg API</title>\n<link rel="stylesheet" href="/swagger-ui/swagger-ui.css">\n'
+            '<link rel="icon" href="/swagger-ui/favicon-32x32.png">\n</head>\n<body>\n'
+            f'<div id="swagger-ui" data-openapi="{openapi_url}"></div>\n'
+            '<script src="/swagger-ui/swagger-ui-bundle.js"></script>\n'
+            '<script src="/static/swagger-init.js"></script>\n</body>\n</html>\n')
 
     return app
 

@@ -22,8 +22,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from iokg.errors import (
     DumpsNotFound,
@@ -119,6 +120,13 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     return error_response(400, "invalid_request", details or "invalid request")
 
 
+async def _client_gone(request: Request, error: Exception) -> Response:
+    """The client went away before its request body was whole (or was cut off at
+    ``IOKG_REQUEST_READ_TIMEOUT_MS``): nobody is left to answer, and it is no server error."""
+    log.debug("client left during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
     return error_response(500, "internal_error", "internal error; the server log has the details")
@@ -129,4 +137,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IokgError, _core_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)

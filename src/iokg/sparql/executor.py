@@ -184,17 +184,15 @@ class QueryExecutor:
             try:
                 worker.conn.send(job)
                 answered = worker.conn.poll(max(limit_ms, 0) / 1000)
-            except (EOFError, OSError) as e:
-                raise errors.QueryWorkerFailed(f"a query worker died: {e}") from None
+            except (EOFError, OSError):
+                raise _worker_lost(worker) from None
             if not answered:
                 log.warning("query stopped after %d ms: killing worker %s", limit_ms, worker.pid)
                 raise timeout_error(self.query_timeout_ms)
             try:
                 reply = worker.conn.recv()
             except (EOFError, OSError):
-                raise errors.QueryWorkerFailed(
-                    f"a query worker died while evaluating a query (exit code {worker.process.exitcode})"
-                ) from None
+                raise _worker_lost(worker) from None
             healthy = True
             log.debug("query answered in %.1f ms", (time.monotonic() - started) * 1000)
         finally:
@@ -215,3 +213,16 @@ class QueryExecutor:
             self._workers.discard(worker)
             if self._started:
                 self._add_worker()
+
+
+def _worker_lost(worker: _Worker) -> errors.ResourceLimit:
+    """The error of a query whose worker process died under it (killed from outside, e.g. by the
+    kernel when memory ran out): 503, since the pool replaces the worker and the client may try again."""
+    worker.process.join(timeout=1)
+    code = worker.process.exitcode
+    how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited (code {code})"
+    log.warning("query worker %s %s while evaluating a query", worker.pid, how)
+    return errors.ResourceLimit(
+        f"the query worker evaluating this query {how} (for instance when memory ran out); "
+        "a new worker has taken its place: try again, or ask for less"
+    )

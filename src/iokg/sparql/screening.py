@@ -35,7 +35,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from iokg.errors import Forbidden
+from iokg.errors import Forbidden, InvalidQuery, Limit
 
 
 class QueryForm(enum.Enum):
@@ -122,15 +122,62 @@ def _unescape_codepoints(text: str) -> str:
     return _CODEPOINT_ESCAPE.sub(char, text)
 
 
-def screen(text: str) -> Screened:
+#: The default of ``IOKG_MAX_QUERY_DEPTH``: pyoxigraph's parser recurses, and a few thousand nested
+#: groups overflow its stack and kill the process; real queries nest a dozen deep at most.
+MAX_QUERY_DEPTH = 200
+
+_OPENERS = {"{": "}", "(": ")", "[": "]"}
+_CLOSERS = frozenset(_OPENERS.values())
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{}``, ``()`` and ``[]`` in ``text``, outside strings, IRIs and comments.
+
+    >>> nesting_depth("SELECT * { ?s ?p ?o FILTER((?o > 1)) } # {{{{")
+    3
+    >>> nesting_depth("ASK { ?s ?p '((((' }")
+    1
+    """
+    depth = deepest = 0
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup != "other":
+            continue
+        char = m.group()
+        if char in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in _CLOSERS:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def check_depth(text: str, max_depth: int = MAX_QUERY_DEPTH) -> None:
+    """Refuse a query nested deeper than ``max_depth`` (`iokg.errors.InvalidQuery` naming the limit),
+    before any parser recurses into it.
+
+    >>> check_depth("ASK " + "{" * 300 + "}" * 300)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    iokg.errors.InvalidQuery: the query nests groups, brackets or parentheses 300 deep; at most 200 ...
+    """
+    depth = nesting_depth(text)
+    if depth > max_depth:
+        raise InvalidQuery(f"the query nests groups, brackets or parentheses {depth} deep; at most {max_depth} "
+                           "are allowed (IOKG_MAX_QUERY_DEPTH)", limit=Limit("IOKG_MAX_QUERY_DEPTH", max_depth))
+
+
+def screen(text: str, max_depth: int = MAX_QUERY_DEPTH) -> Screened:
     """Learn the form of a query and refuse what a read-only, offline service must not run.
 
-    Raises `iokg.errors.Forbidden` for updates and for SERVICE. Both the text as written and
+    Raises `iokg.errors.Forbidden` for updates and for SERVICE, `iokg.errors.InvalidQuery` for a
+    query nested deeper than ``max_depth`` (`check_depth`). Both the text as written and
     the text with ``\\u`` escapes processed are checked, so neither reading hides a keyword.
     """
+    check_depth(text, max_depth)
     words = keywords(text)
     unescaped = _unescape_codepoints(text)
     if unescaped != text:
+        check_depth(unescaped, max_depth)
         words += keywords(unescaped)
     first = next((w for w in words if w not in PROLOGUE_KEYWORDS), None)
     if first in UPDATE_KEYWORDS:

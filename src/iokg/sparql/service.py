@@ -56,7 +56,7 @@ from iokg.settings import Settings
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.executor import QueryExecutor, slots_busy_error, timeout_error
 from iokg.sparql.negotiation import Formats, one_format
-from iokg.sparql.screening import screen
+from iokg.sparql.screening import MAX_QUERY_DEPTH, screen
 from iokg.sparql.worker import Rows, RowsJob, Serialized, SparqlJob
 
 T = TypeVar("T")
@@ -102,11 +102,12 @@ class QueryService:
     event loop that will use it."""
 
     def __init__(self, store: Path, *, query_timeout_ms: int, max_result_rows: int,
-                 max_concurrent_queries: int):
+                 max_concurrent_queries: int, max_query_depth: int = MAX_QUERY_DEPTH):
         self.executor = QueryExecutor(store, query_timeout_ms=query_timeout_ms,
                                       max_concurrent_queries=max_concurrent_queries)
         self.query_timeout_ms = query_timeout_ms
         self.max_result_rows = max_result_rows
+        self.max_query_depth = max_query_depth
         self.slots = max_concurrent_queries
         self._free: asyncio.Semaphore | None = None
         self._threads: ThreadPoolExecutor | None = None
@@ -115,7 +116,8 @@ class QueryService:
     def from_settings(cls, settings: Settings) -> QueryService:
         return cls(settings.store, query_timeout_ms=settings.query_timeout_ms,
                    max_result_rows=settings.max_result_rows,
-                   max_concurrent_queries=settings.max_concurrent_queries)
+                   max_concurrent_queries=settings.max_concurrent_queries,
+                   max_query_depth=settings.max_query_depth)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -180,7 +182,7 @@ class QueryService:
 
         Raises Forbidden (updates, SERVICE), NotAcceptable, InvalidQuery (syntax), QueryTimeout,
         StoreNotFound."""
-        screened = screen(query)
+        screened = screen(query, self.max_query_depth)
         job = SparqlJob(query, one_format(formats, screened.form), self.max_result_rows, dataset,
                         union_default_graph=not screened.has_dataset_clause, base_iri=base_iri)
         async with self.slot():

@@ -12,6 +12,7 @@ its one JSON error shape.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -202,6 +203,10 @@ DEREFERENCE = {"entity": ("lookup_entity", "entity_page"), "source": ("lookup_so
 _IRI_OFFERS = (Offer("application/json", "application/json"), Offer(HTML, HTML))
 
 
+#: What the last part of an iokg IRI can be: ids, DISARM notations (T0049.004), claim keys.
+_IRI_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,499}")
+
+
 @router.get("/id/{kind}/{rest:path}", name="lookup_dereference", status_code=303,
             response_class=RedirectResponse, summary="Dereference an iokg IRI to its JSON lookup (or, "
             "for a browser, its web page)",
@@ -214,6 +219,8 @@ def dereference(request: Request, kind: str, rest: str):
     routes = DEREFERENCE.get(kind)
     if routes is None or not first:
         raise EntityNotFound(f"no lookup for IRIs of kind '{kind}'; known: {', '.join(DEREFERENCE)}")
+    if not _IRI_ID.fullmatch(first):  # '..', NUL bytes, markup: no iokg IRI ends so, so no redirect
+        raise EntityNotFound(f"no {kind} has the id {first[:80]!r}")
     offer = negotiate(request.headers.get("accept"), _IRI_OFFERS)
     route = routes[1] if offer is not None and offer.serves == HTML else routes[0]
     return RedirectResponse(path_for(request, route, id=first), status_code=303, headers={"Vary": "Accept"})
