@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -69,6 +70,14 @@ class Settings(BaseSettings):
     )
     max_concurrent_queries: int = Field(
         default=4, gt=0, description="SPARQL queries evaluated at once; more wait for a free slot."
+    )
+    max_in_flight: int = Field(
+        default=64, gt=0, description="Requests handled at once by one server process; past it a request is "
+        "answered at once with 503 and Retry-After (never /healthz)."
+    )
+    server: Literal["uvicorn", "granian"] = Field(
+        default="uvicorn", description="The ASGI server `iokg serve` runs: uvicorn (with uvloop and httptools) "
+        "or granian."
     )
     public_url: str | None = Field(
         default=None,

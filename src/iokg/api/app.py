@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
 from iokg import __version__
+from iokg.api.admission import AdmissionLimit
 from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
 from iokg.api.links import Links
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     install_cors(app)
+    app.add_middleware(AdmissionLimit, max_in_flight=settings.max_in_flight)  # added last: outermost
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)
