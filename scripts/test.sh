@@ -17,6 +17,9 @@ if [ -f scripts/install-browser.sh ]; then
     bash scripts/install-browser.sh
 fi
 
+# The benchmark's smoke test drives the servers with wrk, Debian's native load generator.
+bash scripts/install-bench.sh
+
 # Lint first: a change that ruff flags (pyproject.toml, [tool.ruff]) fails here, before the tests run.
 .venv/bin/ruff check src tests
 

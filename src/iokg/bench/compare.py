@@ -1,7 +1,8 @@
 """iokg beside Oxigraph's server under wrk: per-workload throughput and latency ratios, in one run.
 
 For each workload and concurrency the two servers take turns: a wrk run of ``seconds`` against
-one, then the other, the first server alternating each round (``rounds``), after a warm-up run
+one, then the other (longer, up to ``max_seconds``, for a workload whose requests take so long
+that a run would hold fewer than `FEW` answers), the first server alternating each round (``rounds``), after a warm-up run
 of each that is not counted. Throughput is all timed requests over all timed seconds; latency
 percentiles are the median, over the rounds, of what wrk measured. Any answer other than 2xx or
 a socket error is counted and printed; a workload with errors is marked so, never hidden.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +65,9 @@ class Pair:
 
     @property
     def ratio(self) -> float:
-        return self.iokg.throughput / self.oxigraph.throughput
+        """iokg's throughput over Oxigraph's (NaN when Oxigraph answered nothing)."""
+        o = self.oxigraph.throughput
+        return self.iokg.throughput / o if o else float("nan")
 
     @property
     def target(self) -> float:
@@ -78,11 +82,34 @@ def requests_of(workload: Workload) -> tuple[list[Request], list[Request]]:
             [convert(workload.oxigraph(v)) for v in workload.params])
 
 
+def one_request_s(server: Server, request: Request) -> float:
+    """Seconds one request takes, alone (to size the runs of slow workloads)."""
+    import httpx
+
+    t0 = time.perf_counter()
+    httpx.request(request.method, server.url + request.path, content=request.body, headers=request.headers,
+                  timeout=120)
+    return time.perf_counter() - t0
+
+
+def run_seconds(seconds: float, max_seconds: float, request_s: float, concurrency: int, servers_cpus: int) -> float:
+    """``seconds``, or longer (up to ``max_seconds``) when a request takes so long that a run of
+    ``seconds`` would hold fewer than `FEW` answers."""
+    parallel = max(1, min(concurrency, servers_cpus))
+    return max(seconds, min(max_seconds, FEW * request_s / parallel))
+
+
 def compare(name: str, iokg_requests: list[Request], oxigraph_requests: list[Request], iokg: Server,
             oxigraph: Server, *, concurrency: int, seconds: float, rounds: int, pinning: Pinning,
-            workdir: Path | None = None, warmup_s: float = 1.0) -> Pair:
-    """Alternating wrk runs of one workload on both servers (see the module docstring)."""
+            workdir: Path | None = None, warmup_s: float = 1.0, max_seconds: float | None = None) -> Pair:
+    """Alternating wrk runs of one workload on both servers (see the module docstring). A run lasts
+    ``seconds``, or up to ``max_seconds`` for a workload whose requests are slow."""
     pair = Pair(name, concurrency, Side(), Side())
+    if max_seconds and max_seconds > seconds:
+        slowest = max(one_request_s(iokg, iokg_requests[1 % len(iokg_requests)]),
+                      one_request_s(oxigraph, oxigraph_requests[1 % len(oxigraph_requests)]))
+        seconds = run_seconds(seconds, max_seconds, slowest, concurrency, len(pinning.servers or (0, 1)))
+        warmup_s = max(warmup_s, min(seconds, 2 * slowest))
     sides = [(iokg, iokg_requests, pair.iokg), (oxigraph, oxigraph_requests, pair.oxigraph)]
     threads = 1 if (pinning.generator and len(pinning.generator) == 1) else min(2, concurrency)
 
@@ -99,12 +126,24 @@ def compare(name: str, iokg_requests: list[Request], oxigraph_requests: list[Req
 
 
 def _ms(x: float) -> str:
-    return f"{x:.2f}" if x < 10 else f"{x:.1f}"
+    return f"{x:.2f}" if x < 10 else f"{x:.1f}" if x < 1000 else f"{x:.0f}"
+
+
+def _rate(x: float) -> str:
+    return f"{x:.1f}" if x < 10 else f"{x:.0f}"
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "–"
+
+
+#: Fewer right answers than this on either side, and a row's ratio is marked as not to be read.
+FEW = 20
 
 
 def table(pairs: list[Pair]) -> str:
     """The ratios as a Markdown table (req/s ratio: iokg ÷ Oxigraph, >1 is faster)."""
-    head = ("| workload | conc | iokg req/s | p50 ms | p99 ms | oxigraph req/s | p50 ms | p99 ms "
+    head = ("| workload | conc | iokg n | req/s | p50 ms | p99 ms | oxigraph n | req/s | p50 ms | p99 ms "
             "| req/s ratio | p50 ratio | target | met |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for p in pairs:
@@ -112,12 +151,15 @@ def table(pairs: list[Pair]) -> str:
         errors = {**{f"iokg {k}": n for k, n in i.errors().items()},
                   **{f"oxigraph {k}": n for k, n in o.errors().items()}}
         met = "yes" if p.ratio >= p.target else "no"
+        if min(i.requests, o.requests) < FEW:
+            met += f" (n < {FEW}: too few answers to read)"
         if errors:
             met += " (errors: " + ", ".join(f"{k} {n}" for k, n in errors.items()) + ")"
         lines.append(
-            f"| {p.workload} | {p.concurrency} | {i.throughput:.0f} | {_ms(i.latency_ms(50))} | {_ms(i.latency_ms(99))} "
-            f"| {o.throughput:.0f} | {_ms(o.latency_ms(50))} | {_ms(o.latency_ms(99))} "
-            f"| {p.ratio:.2f}× | {i.latency_ms(50) / o.latency_ms(50):.2f}× | ≥ {p.target:.1f}× | {met} |")
+            f"| {p.workload} | {p.concurrency} | {i.requests} | {_rate(i.throughput)} | {_ms(i.latency_ms(50))} "
+            f"| {_ms(i.latency_ms(99))} | {o.requests} | {_rate(o.throughput)} | {_ms(o.latency_ms(50))} "
+            f"| {_ms(o.latency_ms(99))} | {p.ratio:.2f}× | {_ratio(i.latency_ms(50), o.latency_ms(50))} "
+            f"| ≥ {p.target:.1f}× | {met} |")
     return "\n".join(lines)
 
 
@@ -185,12 +227,13 @@ def memory_of(server: Server) -> Memory:
 
 def run_pairs(plan: list[tuple[str, list[Request], list[Request]]], iokg: Server, oxigraph: Server, *,
               concurrencies: list[int], seconds: float, rounds: int, pinning: Pinning,
-              workdir: Path | None = None, say: Callable[[str], None] = print) -> list[Pair]:
+              workdir: Path | None = None, max_seconds: float | None = None,
+              say: Callable[[str], None] = print) -> list[Pair]:
     pairs = []
     for name, ireqs, oreqs in plan:
         for c in concurrencies:
             pair = compare(name, ireqs, oreqs, iokg, oxigraph, concurrency=c, seconds=seconds, rounds=rounds,
-                           pinning=pinning, workdir=workdir)
+                           pinning=pinning, workdir=workdir, max_seconds=max_seconds)
             say(f"  {name} c={c}: iokg {pair.iokg.throughput:.0f} req/s, oxigraph {pair.oxigraph.throughput:.0f} "
                 f"req/s, ratio {pair.ratio:.2f}×"
                 + (f"; errors iokg {pair.iokg.errors()}, oxigraph {pair.oxigraph.errors()}"
