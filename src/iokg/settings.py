@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         default=4, gt=0, description="SPARQL queries evaluated at once; more wait for a free slot."
     )
     max_in_flight: int = Field(
-        default=64, gt=0, description="Requests handled at once by one server process; past it a request is "
+        default=16, gt=0, description="Requests handled at once by one server process; past it a request is "
         "answered at once with 503 and Retry-After (never /healthz)."
     )
     server: Literal["uvicorn", "granian"] = Field(

@@ -5,7 +5,8 @@ different bound values) is sent by wrk at rising concurrency (1, 4, 16, 64, 128 
 ``--seconds`` each); each row gives throughput (right answers per second), p50/p99 latency
 and errors by kind: ``shed`` (429, or 503 with ``Retry-After``: the service refusing load as it
 should), other ``5xx``, ``4xx``, and wrk's socket errors (``connect``, ``read``, ``write``,
-``timeout``: a request not answered within ``--timeout``). The target is zero 5xx and zero socket
+``timeout``: a request not answered within ``--timeout``, 5 s, half a row's ``--seconds``, so a
+stuck request is counted instead of running past the end of its row unseen). The target is zero 5xx and zero socket
 errors at every concurrency; past ``IOKG_MAX_IN_FLIGHT`` the excess is shed.
 
 The **soak** keeps the mixed workload going for ``--soak-seconds`` at ``--soak-concurrency`` and
@@ -76,8 +77,9 @@ def load_table(rows: list[LoadRow]) -> str:
         r = row.result
         kinds = r.errors_by_kind()
         sockets = {k: kinds[k] for k in ("connect", "read", "write", "timeout") if kinds.get(k)}
+        silent = " (none answered within the row: still running at its end)" if r.requests == 0 else ""
         lines.append(f"| {row.concurrency} | {r.throughput:.0f} | {_ms(r.latency_ms[50])} | {_ms(r.latency_ms[99])} "
-                     f"| {r.requests} | {kinds.get('shed', 0)} | {kinds.get('5xx', 0)} "
+                     f"| {r.requests}{silent} | {kinds.get('shed', 0)} | {kinds.get('5xx', 0)} "
                      f"| {', '.join(f'{k} {n}' for k, n in sockets.items()) or 0} |")
     return "\n".join(lines)
 
@@ -96,15 +98,23 @@ def run_load(url: str, requests: list[Request], concurrencies: list[int], second
 
 
 def flat_line(samples: list[tuple[float, Memory]], tolerance: float = 0.10, floor_mb: float = 20.0) -> str:
-    """``memory flat`` when the last RSS is within ``tolerance`` (or ``floor_mb``) of the first."""
+    """``memory flat`` when the last RSS is within ``tolerance`` (or ``floor_mb``) of the first; with
+    three samples or more, also the same from the second sample on (after the caches warmed up)."""
     if len(samples) < 2:
         return "memory: fewer than two samples"
-    first, last = samples[0][1].rss_mb, samples[-1][1].rss_mb
-    grown = last - first
-    flat = grown <= max(tolerance * first, floor_mb)
-    return (f"memory {'flat' if flat else 'grew'}: first {first:.0f} MB, last {last:.0f} MB "
-            f"({grown:+.0f} MB, {100 * grown / first:+.1f}% over {samples[-1][0] - samples[0][0]:.0f} s; "
-            f"flat means within {tolerance:.0%} or {floor_mb:.0f} MB)")
+
+    def verdict(a: tuple[float, Memory], b: tuple[float, Memory]) -> tuple[bool, str]:
+        first, last = a[1].rss_mb, b[1].rss_mb
+        grown = last - first
+        return grown <= max(tolerance * first, floor_mb), (
+            f"t={a[0]:.0f} s {first:.0f} MB, t={b[0]:.0f} s {last:.0f} MB ({grown:+.0f} MB, {100 * grown / first:+.1f}%)")
+
+    flat, text = verdict(samples[0], samples[-1])
+    line = f"memory {'flat' if flat else 'grew'} (first vs last): {text}"
+    if len(samples) >= 3:
+        warm_flat, warm = verdict(samples[1], samples[-1])
+        line += f"; memory {'flat' if warm_flat else 'grew'} after warm-up (second vs last): {warm}"
+    return line + f"; flat means within {tolerance:.0%} or {floor_mb:.0f} MB"
 
 
 def soak(url: str, requests: list[Request], *, seconds: float, interval: float, concurrency: int,
@@ -150,8 +160,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pid", type=int, default=None, help="with --target: its process group, to read its RSS")
     p.add_argument("--concurrency", default=DEFAULT_CONCURRENCY, help=f"connections per row (default {DEFAULT_CONCURRENCY})")
     p.add_argument("--seconds", type=float, default=10.0, help="seconds per row (default 10)")
-    p.add_argument("--timeout", type=float, default=15.0,
-                   help="a request unanswered after this many seconds counts as a timeout (default 15)")
+    p.add_argument("--timeout", type=float, default=5.0,
+                   help="a request unanswered after this many seconds counts as a timeout (default 5; keep it "
+                        "under --seconds, or a request still running at the end of a row goes unseen)")
     p.add_argument("--soak-seconds", type=float, default=300.0, help="length of the soak; 0 skips it (default 300)")
     p.add_argument("--soak-interval", type=float, default=30.0, help="seconds between RSS samples (default 30)")
     p.add_argument("--soak-concurrency", type=int, default=16, help="connections during the soak (default 16)")
