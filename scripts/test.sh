@@ -19,6 +19,8 @@ fi
 
 # The remote-store tests run iokg against Virtuoso Open Source (Debian's package).
 bash scripts/install-virtuoso.sh
+# The benchmark's smoke test drives the servers with wrk, Debian's native load generator.
+bash scripts/install-bench.sh
 
 # Lint first: a change that ruff flags (pyproject.toml, [tool.ruff]) fails here, before the tests run.
 .venv/bin/ruff check src tests

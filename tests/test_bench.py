@@ -9,16 +9,23 @@ from __future__ import annotations
 import asyncio
 import doctest
 import importlib
+import time
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
 from iokg import vocab
+from iokg.bench.compare import group_pids, memory_of, requests_of, run_pairs
+from iokg.bench.compare import table as compare_table
 from iokg.bench.generate import generate
+from iokg.bench.load import flat_line, load_table, mixed_requests, run_load, soak
+from iokg.bench.lookups import check_bound, route_workloads
 from iokg.bench.measure import check_agreement, measure
-from iokg.bench.servers import both_servers
-from iokg.bench.workloads import default_workloads
+from iokg.bench.servers import both_servers, iokg_server
+from iokg.bench.workloads import default_workloads, point_lookup
+from iokg.bench.wrk import Pinning, wrk_binary
 from iokg.build import build
 from iokg.queries import load_queries
 from iokg.store import run_query
@@ -40,7 +47,8 @@ def _count(store: Path, where: str) -> int:
     return int(rows[0]["n"].value)
 
 
-@pytest.mark.parametrize("name", ["iokg.bench.generate", "iokg.bench.workloads"])
+@pytest.mark.parametrize("name", ["iokg.bench.generate", "iokg.bench.workloads", "iokg.bench.wrk",
+                                  "iokg.bench.lookups"])
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
@@ -136,3 +144,69 @@ def test_measuring_loop_on_both_servers(bench_graph, tmp_path):
 def test_oxigraph_reads_the_same_store_directory(bench_graph):
     _, report, store = bench_graph
     assert len(ox.Store.read_only(str(store.resolve()))) == report.triples
+
+
+# --- the wrk path: lookups beside their SPARQL, the comparison, the load table and the soak ----------
+
+def test_lookup_sparql_gives_the_named_queries_rows(bench_graph):
+    """What Oxigraph is asked for each lookup (values written in) answers as the named queries do."""
+    g, _, store = bench_graph
+    for w in route_workloads(g):
+        rows = check_bound(store, w, values=2)
+        assert len(rows) == 2 and all(n > 0 for n in rows), w.name
+
+
+def test_wrk_compares_both_servers(bench_graph, tmp_path):
+    """wrk (installed by scripts/install-bench.sh) drives both servers through the Lua script; every
+    answer is right, on both sides, and the table gives a ratio per workload."""
+    g, _, store = bench_graph
+    wrk_binary()  # fails, saying how to install wrk, when the test set-up did not
+    pinning = Pinning.auto()
+    by_name = {w.name: w for w in route_workloads(g)}
+    plan = [("point", *requests_of(point_lookup(g))),
+            ("page-entity", by_name["page-entity"].iokg_requests(), by_name["page-entity"].oxigraph_requests())]
+    with both_servers(store, tmp_path, cpus=pinning.servers) as (iokg, oxigraph):
+        pairs = run_pairs(plan, iokg, oxigraph, concurrencies=[2], seconds=1, rounds=1, pinning=pinning,
+                          workdir=tmp_path, say=lambda _: None)
+        memory = memory_of(iokg)
+    for pair in pairs:
+        assert pair.iokg.errors() == {} and pair.oxigraph.errors() == {}, pair.workload
+        assert pair.iokg.requests > 0 and pair.oxigraph.requests > 0
+        assert pair.ratio > 0
+    assert "| point | 2 |" in compare_table(pairs)
+    assert memory.processes >= 2 and memory.rss_mb > 10  # uvicorn and its query workers
+
+
+def test_load_table_sheds_past_the_limit_and_the_soak_samples_memory(bench_graph, tmp_path):
+    """A real server with IOKG_MAX_IN_FLIGHT=2: one connection is never refused; eight are shed with
+    503 + Retry-After, never a 5xx of another kind or a socket error."""
+    g, _, store = bench_graph
+    pinning = Pinning.auto()
+    assert {r.path.split("?")[0].split("/")[1] for r in mixed_requests(g)} >= {"e", "c", "entities", "claims", "search", "sparql"}
+    claims = next(w for w in route_workloads(g) if w.name == "claim").iokg_requests()
+    requests = [r for pair in zip(requests_of(point_lookup(g))[0], claims) for r in pair]  # the quicker ones
+    with iokg_server(store, tmp_path / "iokg.log", cpus=pinning.servers,
+                     settings={"IOKG_MAX_IN_FLIGHT": "2"}) as server:
+        rows = run_load(server.url, requests, [1, 8], 2, pinning=pinning, timeout_s=15, say=lambda _: None)
+        _, samples = soak(server.url, requests, seconds=2, interval=1, concurrency=2, pinning=pinning,
+                          timeout_s=15, memory=lambda: memory_of(server), say=lambda _: None)
+    one, eight = (r.result for r in rows)
+    assert one.ok > 0 and one.errors_by_kind() == {}
+    kinds = eight.errors_by_kind()
+    assert kinds.get("shed", 0) > 0 and set(kinds) <= {"shed"}, kinds
+    assert "| 8 |" in load_table(rows)
+    assert len(samples) >= 2 and flat_line(samples).startswith("memory ")
+
+
+def test_granian_serves_and_stops(bench_graph, tmp_path):
+    """IOKG_SERVER=granian: the same app answers, and stopping the server leaves no process behind."""
+    g, _, store = bench_graph
+    entity = g.entities["campaign"][0]
+    with iokg_server(store, tmp_path / "granian.log", settings={"IOKG_SERVER": "granian"}) as server:
+        answer = httpx.get(f"{server.url}/entities/{entity}", timeout=30)
+        pgid = server.process.pid
+    assert answer.status_code == 200 and answer.json()["id"] == entity
+    deadline = time.monotonic() + 10
+    while group_pids(pgid) and time.monotonic() < deadline:  # killed processes take a moment to go
+        time.sleep(0.1)
+    assert group_pids(pgid) == []

@@ -358,12 +358,16 @@ def list_datasets(datasets: Path | None, store: Path | None) -> None:
               help="Time requests in flight get to finish on SIGTERM [env IOKG_SHUTDOWN_GRACE_MS].")
 @click.option("--datasets-memory-mb", type=int, default=None,
               help="Memory of the queries over the datasets [env IOKG_DATASETS_MEMORY_MB].")
+@click.option("--max-in-flight", type=int, default=None,
+              help="Requests handled at once; past it 503 with Retry-After [env IOKG_MAX_IN_FLIGHT].")
+@click.option("--server", "server", type=click.Choice(["uvicorn", "granian"]), default=None,
+              help="The ASGI server [env IOKG_SERVER; default uvicorn].")
 @click.option("--public-url", default=None, metavar="URL",
               help="The public address of the pages, for links to cite [env IOKG_PUBLIC_URL; "
                    "default: the graph's base, https://w3id.org/iokg/].")
 @remote_options
 def serve(store: Path | None, data: Path | None, datasets: Path | None, host: str | None, port: int | None,
-          build_first: bool, public_url: str | None, **limits: int | None) -> None:
+          build_first: bool, public_url: str | None, server: str | None, **limits: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
 
     A build published while the server runs is picked up without a restart. With --remote,
@@ -371,7 +375,7 @@ def serve(store: Path | None, data: Path | None, datasets: Path | None, host: st
     """
     try:
         settings = _settings(store=store, data=data, datasets=datasets, host=host, port=port,
-                             public_url=public_url, **limits)
+                             public_url=public_url, server=server, **limits)
     except ValueError as e:  # pydantic's ValidationError: a setting that cannot be used
         _fail(IokgError(str(e)))
     from iokg.build import is_stale

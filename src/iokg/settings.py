@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -90,6 +91,14 @@ class Settings(BaseSettings):
     shutdown_grace_ms: int = Field(
         default=15_000, gt=0, description="On SIGTERM or SIGINT: how long requests in flight may take to finish; "
         "no new ones are accepted meanwhile."
+    )
+    max_in_flight: int = Field(
+        default=16, gt=0, description="Requests handled at once by one server process; past it a request is "
+        "answered at once with 503 and Retry-After (never /healthz)."
+    )
+    server: Literal["uvicorn", "granian"] = Field(
+        default="uvicorn", description="The ASGI server `iokg serve` runs: uvicorn (with uvloop and httptools) "
+        "or granian."
     )
     public_url: str | None = Field(
         default=None,

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
 from iokg import __version__
+from iokg.api.admission import AdmissionLimit
 from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
 from iokg.api.links import Links
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_security_headers(app)  # outside CORS: its refusals get the headers too
     if backend.remote:
         app.add_middleware(PinBuild)  # one build per request: every read of a page from the same one
+    app.add_middleware(AdmissionLimit, max_in_flight=settings.max_in_flight)  # added last: outermost
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)

@@ -17,6 +17,10 @@ worker: those are taken only once a whole request has arrived. Between requests 
 connection stays open ``IOKG_KEEP_ALIVE_TIMEOUT_MS``. On SIGTERM or SIGINT the server stops
 accepting connections at once, lets requests in flight finish for up to ``IOKG_SHUTDOWN_GRACE_MS``,
 then stops the query workers (the app's lifespan) and exits.
+
+``IOKG_SERVER=granian`` runs granian instead (one worker process, uvloop, no access log; see
+docs/performance.md for how the two measured). The limits above are then granian's own, not
+these: the guarded protocol is uvicorn's.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from typing import Any
 
 import uvicorn
@@ -205,9 +210,22 @@ def config(settings: Settings) -> uvicorn.Config:
         timeout_graceful_shutdown=settings.shutdown_grace_ms / 1000,  # type: ignore[arg-type]
         # used only if the h11 implementation were chosen: the same header budget
         h11_max_incomplete_event_size=settings.max_header_bytes + settings.max_url_bytes,
-        limit_concurrency=None,  # shedding is the query slots' job (IOKG_MAX_CONCURRENT_QUERIES)
+        limit_concurrency=None,  # shedding is iokg.api.admission (IOKG_MAX_IN_FLIGHT) and the query slots
         backlog=2048,
     )
+
+
+#: What granian imports in its worker process: the app built from ``IOKG_*`` variables.
+APP_FACTORY = "iokg.api.app:app_from_environment"
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """``settings`` as the ``IOKG_*`` variables that give them back (for a server's worker process)."""
+    env = {}
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            env[f"IOKG_{name.upper()}"] = str(value)
+    return env
 
 
 def run(settings: Settings) -> None:
@@ -215,7 +233,21 @@ def run(settings: Settings) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     logging.getLogger("iokg").setLevel(logging.INFO)
+    if settings.server == "granian":
+        run_granian(settings)
+        return
     uvicorn.Server(config(settings)).run()
+
+
+def run_granian(settings: Settings) -> None:
+    """Serve with granian: its worker process builds the app from the same settings."""
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+
+    create_app(settings)  # fail here, in the foreground, on a setting or a package that cannot serve
+    os.environ.update(settings_environment(settings))
+    Granian(APP_FACTORY, address=settings.host, port=settings.port, interface=Interfaces.ASGI, factory=True,
+            workers=1, loop=Loops.uvloop, websockets=False).serve()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """``python -m iokg.bench`` (or ``iokg-bench``): generate, build, serve twice, measure, print a table.
 
-See docs/performance.md. Everything runs in a fresh temporary folder (``--workdir`` to choose
-one, ``--keep`` to keep it); both servers listen on 127.0.0.1 only and are stopped on every exit.
+By default wrk (`iokg.bench.wrk`) drives both servers and `iokg.bench.compare` prints the ratios,
+for the ``/sparql`` point query, the JSON lookups and the pages; ``--client python`` runs the
+older Python loop (`iokg.bench.measure`) over the four SPARQL workloads. See docs/performance.md.
+Everything runs in a fresh temporary folder (``--workdir`` to choose one, ``--keep`` to keep
+it); both servers listen on 127.0.0.1 only and are stopped on every exit.
 """
 
 from __future__ import annotations
@@ -40,6 +43,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shacl", action=argparse.BooleanOptionalAction, default=False,
                    help="run the SHACL shapes in the build (slow past a few thousand assertions; default off)")
     p.add_argument("--only", default=None, help="comma-separated workload names to run (default all)")
+    p.add_argument("--client", choices=("wrk", "python"), default="wrk",
+                   help="wrk (default): the native load generator; python: the httpx loop of iokg.bench.measure")
+    p.add_argument("--run-seconds", type=float, default=3.0,
+                   help="with wrk: seconds of one timed run of one server (default 3)")
+    p.add_argument("--max-run-seconds", type=float, default=12.0,
+                   help="with wrk: a slow workload's runs last up to this long, to hold enough answers (default 12)")
+    p.add_argument("--rounds", type=int, default=2,
+                   help="with wrk: timed runs per server, workload and concurrency, alternating (default 2)")
+    p.add_argument("--server", default="uvicorn",
+                   help="with wrk: comma-separated ASGI servers to run iokg on, each compared with Oxigraph "
+                        "(uvicorn, granian; default uvicorn)")
+    p.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
+                   help="with wrk: pin the servers and wrk to different CPUs where there are two or more (default on)")
+    p.add_argument("--store", type=Path, default=None,
+                   help="a store already built from --scale and --seed: skip the build")
     p.add_argument("--workdir", type=Path, default=None, help="folder for data, store and logs (default: a temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     return p
@@ -114,6 +132,63 @@ async def run_workloads(workloads: list[Workload], store: Path, log_dir: Path, *
     return cells
 
 
+def wrk_plan(g: Generated, only: set[str] | None) -> list[tuple[str, list, list]]:
+    """What the wrk comparison sends: (name, iokg's requests, Oxigraph's requests) per workload."""
+    from iokg.bench.compare import requests_of
+    from iokg.bench.lookups import route_workloads
+    from iokg.bench.workloads import point_lookup
+
+    plan = [("point", *requests_of(point_lookup(g)))]
+    plan += [(w.name, w.iokg_requests(), w.oxigraph_requests()) for w in route_workloads(g)]
+    return [p for p in plan if only is None or p[0] in only]
+
+
+def check_plan(g: Generated, store: Path, only: set[str] | None, say=print) -> None:
+    """Before timing: the Oxigraph side of every lookup gives the named queries' rows (in process)."""
+    from iokg.bench.lookups import check_bound, route_workloads
+
+    for w in route_workloads(g):
+        if only is None or w.name in only:
+            say(f"  {w.name}: {w.description}; {len(w.params)} values; Oxigraph's SPARQL rows {check_bound(store, w)}"
+                + (" = the named queries' rows" if w.steps else ""))
+
+
+def run_wrk_comparison(args, g: Generated, store: Path, workdir: Path, concurrencies: list[int],
+                       only: set[str] | None, say=print) -> None:
+    import httpx
+
+    from iokg.bench.compare import memory_of, run_pairs
+    from iokg.bench.compare import table as wrk_table
+    from iokg.bench.wrk import Pinning, wrk_binary, wrk_version
+
+    wrk_binary()  # no wrk: stop here, saying how to install it
+    pinning = Pinning.auto() if args.pin else Pinning.none()
+    say(f"load generator: {wrk_version()}; {pinning.describe()}")
+    check_plan(g, store, only, say)
+    plan = wrk_plan(g, only)
+    for server in [s.strip() for s in args.server.split(",") if s.strip()]:
+        with both_servers(store, workdir, cpus=pinning.servers, settings={"IOKG_SERVER": server}) as (iokg, oxigraph):
+            say(f"serving: iokg ({server}) {iokg.url}, oxigraph {oxigraph.url}/query (--union-default-graph)")
+            for name, ireqs, _ in plan:  # every iokg route answers before anything is timed
+                r = ireqs[0]
+                answer = httpx.request(r.method, iokg.url + r.path, content=r.body, headers=r.headers, timeout=60)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{name}: iokg answered {answer.status_code} to {r.path}: {answer.text[:300]}")
+            pairs = run_pairs(plan, iokg, oxigraph, concurrencies=concurrencies, seconds=args.run_seconds,
+                              rounds=args.rounds, pinning=pinning, workdir=workdir,
+                              max_seconds=args.max_run_seconds, say=say)
+            say("")
+            say(f"iokg on {server}; n = right answers, req/s = right answers per second, over {args.rounds} "
+                f"alternating wrk runs per server of {args.run_seconds:g} s (up to {args.max_run_seconds:g} s for "
+                f"slow workloads); latency: median over the runs of wrk's percentiles; ratios iokg / oxigraph.")
+            say("")
+            say(wrk_table(pairs))
+            say("")
+            say(f"memory after the runs: iokg ({server}) {memory_of(iokg).describe()}")
+            say(f"memory after the runs: oxigraph {memory_of(oxigraph).describe()}")
+            say("")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     concurrencies = [int(x) for x in args.concurrency.split(",") if x.strip()]
@@ -122,11 +197,21 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         print(f"machine: {machine()}")
-        g, store = prepare(workdir, args.scale, args.seed, args.shacl)
+        if args.store:
+            g = generate(workdir / "data", scale=args.scale, seed=args.seed)
+            store = args.store
+            print(f"generated scale {args.scale:g} seed {args.seed} for its ids; serving the store {store} built from it")
+        else:
+            g, store = prepare(workdir, args.scale, args.seed, args.shacl)
+        only = set(args.only.split(",")) if args.only else None
+        if args.client == "wrk":
+            run_wrk_comparison(args, g, store, workdir, concurrencies, only)
+            print(f"total {time.perf_counter() - started:.0f} s; load average now {os.getloadavg()[0]:.1f} "
+                  f"(other processes on this machine share its cores)")
+            return 0
         workloads = default_workloads(g)
-        if args.only:
-            wanted = set(args.only.split(","))
-            workloads = [w for w in workloads if w.name in wanted]
+        if only:
+            workloads = [w for w in workloads if w.name in only]
         cells = asyncio.run(run_workloads(workloads, store, workdir, concurrencies=concurrencies,
                                           max_requests=args.requests, max_seconds=args.seconds))
         print()

@@ -101,31 +101,41 @@ def _running(name: str, argv: list[str], url: str, probe: httpx.Request, log: Pa
         _stop(process)
 
 
-def iokg_server(store: Path, log: Path) -> AbstractContextManager[Server]:
-    """``iokg serve --store STORE`` on a free port, default settings (no ``IOKG_*`` inherited)."""
+def taskset(cpus: tuple[int, ...] | None) -> list[str]:
+    """The ``taskset -c`` prefix that runs a command on ``cpus`` (nothing when ``None``)."""
+    return ["taskset", "-c", ",".join(map(str, cpus))] if cpus else []
+
+
+def iokg_server(store: Path, log: Path, *, cpus: tuple[int, ...] | None = None,
+                settings: dict[str, str] | None = None) -> AbstractContextManager[Server]:
+    """``iokg serve --store STORE`` on a free port, default settings (no ``IOKG_*`` inherited) but
+    for ``settings`` (``{"IOKG_SERVER": "granian"}``), on ``cpus`` when given (its workers too)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
+    env.update(settings or {})
     url = f"http://{HOST}:{port}"
-    return _running("iokg", [sys.executable, "-m", "iokg", "serve", "--store", str(store),
+    return _running("iokg", [*taskset(cpus), sys.executable, "-m", "iokg", "serve", "--store", str(store),
                              "--host", HOST, "--port", str(port)],
                     url, httpx.Request("GET", url + "/healthz"), log, env)
 
 
-def oxigraph_server(store: Path, log: Path) -> AbstractContextManager[Server]:
+def oxigraph_server(store: Path, log: Path, *, cpus: tuple[int, ...] | None = None) -> AbstractContextManager[Server]:
     """``oxigraph serve-read-only`` over the store directory ``store`` stands for."""
     port = free_port()
     url = f"http://{HOST}:{port}"
     probe = httpx.Request("POST", url + "/query", content=b"ASK {}",
                           headers={"Content-Type": "application/sparql-query"})
-    return _running("oxigraph", [oxigraph_binary(), "serve-read-only", "--location", str(Path(store).resolve()),
+    return _running("oxigraph", [*taskset(cpus), oxigraph_binary(), "serve-read-only",
+                                 "--location", str(Path(store).resolve()),
                                  "--bind", f"{HOST}:{port}", "--union-default-graph"],
                     url, probe, log)
 
 
 @contextmanager
-def both_servers(store: Path, log_dir: Path) -> Iterator[tuple[Server, Server]]:
+def both_servers(store: Path, log_dir: Path, *, cpus: tuple[int, ...] | None = None,
+                 settings: dict[str, str] | None = None) -> Iterator[tuple[Server, Server]]:
     """iokg and Oxigraph over the same store; both stopped when the block ends, however it ends."""
     with ExitStack() as stack:
-        iokg = stack.enter_context(iokg_server(store, log_dir / "iokg.log"))
-        oxigraph = stack.enter_context(oxigraph_server(store, log_dir / "oxigraph.log"))
+        iokg = stack.enter_context(iokg_server(store, log_dir / "iokg.log", cpus=cpus, settings=settings))
+        oxigraph = stack.enter_context(oxigraph_server(store, log_dir / "oxigraph.log", cpus=cpus))
         yield iokg, oxigraph

@@ -1,0 +1,77 @@
+"""Bounded admission (`iokg.api.admission`): past IOKG_MAX_IN_FLIGHT requests at once, 503 at once.
+
+Through the real app in process (httpx's ASGI transport): one slow page holds the only slot
+while other requests arrive; they are refused with Retry-After in the one error shape, and
+/healthz never is. The same over a real server under wrk is in tests/test_bench.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from iokg.api.admission import AdmissionLimit, overloaded_body
+from iokg.api.app import create_app
+from iokg.settings import Settings
+
+
+def _app(store, limit: int):
+    return create_app(Settings(store=store, max_in_flight=limit))
+
+
+def test_requests_past_the_limit_are_refused_with_retry_after(basic_store):
+    app = _app(basic_store, 1)
+
+    async def run():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(client.get("/e/alpha"), *(client.get("/entities/alpha") for _ in range(4)),
+                                        client.get("/healthz"))
+
+    first, *others, health = asyncio.run(run())
+    assert first.status_code == 200
+    refused = [r for r in others if r.status_code == 503]
+    assert refused, [r.status_code for r in others]
+    for r in refused:
+        assert r.headers["retry-after"] == "1"
+        assert r.headers["access-control-allow-origin"] == "*"
+        error = r.json()["error"]
+        assert error["status"] == 503 and error["type"] == "overloaded"
+        assert error["limit"] == {"setting": "IOKG_MAX_IN_FLIGHT", "value": 1}
+    assert health.status_code == 200
+
+
+def test_under_the_limit_nothing_is_refused(basic_store):
+    app = _app(basic_store, 64)
+
+    async def run():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(*(client.get("/entities/alpha") for _ in range(8)))
+
+    assert [r.status_code for r in asyncio.run(run())] == [200] * 8
+
+
+def test_the_slot_is_given_back_when_the_app_fails():
+    async def broken(scope, receive, send):
+        raise RuntimeError("boom")
+
+    limit = AdmissionLimit(broken, max_in_flight=1)
+
+    async def run():
+        for _ in range(3):
+            try:
+                await limit({"type": "http", "path": "/x"}, None, None)
+            except RuntimeError:
+                pass
+        return limit.in_flight, limit.refused
+
+    assert asyncio.run(run()) == (0, 0)
+
+
+def test_refusal_body_is_the_error_shape():
+    import json
+
+    doc = json.loads(overloaded_body(7))
+    assert set(doc) == {"error"} and doc["error"]["status"] == 503 and "7 requests" in doc["error"]["message"]
