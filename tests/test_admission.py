@@ -25,7 +25,9 @@ def test_requests_past_the_limit_are_refused_with_retry_after(basic_store):
 
     async def run():
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        # httpx's transport does not run the lifespan that opens the query service: run it here
+        async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
+                                                                         base_url="http://test") as client:
             return await asyncio.gather(client.get("/e/alpha"), *(client.get("/entities/alpha") for _ in range(4)),
                                         client.get("/healthz"))
 
@@ -47,7 +49,9 @@ def test_under_the_limit_nothing_is_refused(basic_store):
 
     async def run():
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        # httpx's transport does not run the lifespan that opens the query service: run it here
+        async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
+                                                                         base_url="http://test") as client:
             return await asyncio.gather(*(client.get("/entities/alpha") for _ in range(8)))
 
     assert [r.status_code for r in asyncio.run(run())] == [200] * 8
