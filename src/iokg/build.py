@@ -18,6 +18,7 @@ import datetime as dt
 import fcntl
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,7 +217,7 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                 if not _published(store_path, build_dir):
                     shutil.rmtree(build_dir, ignore_errors=True)
                 raise
-        except OSError as e:  # a full disk, a lost mount: the half-written build goes, the old one stays
+        except (OSError, sqlite3.OperationalError) as e:  # a full disk, a lost mount: the half-written build goes
             if _published(store_path, build_dir):
                 raise IokgError(f"the build was published, but old builds could not be removed ({e})") from e
             shutil.rmtree(build_dir, ignore_errors=True)

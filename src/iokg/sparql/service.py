@@ -131,7 +131,8 @@ class QueryService:
 
     async def close(self) -> None:
         if self._threads is not None:
-            await self._in_thread(self.executor.close)
+            # on a thread of its own: the pool's may all be waiting on busy workers, which this stops
+            await asyncio.to_thread(self.executor.close)
             self._threads.shutdown(wait=False)
             self._threads = None
         self._free = None
