@@ -379,3 +379,18 @@ def test_the_curator_page_example_is_a_sound_record():
     releases, _ = read_releases(corpus, DATA)
     assert _problems_of(corpus, releases, block) == []
     assert "measure: share" in block and "release: meta-2023-q2-spamouflage-indicators" in block
+
+
+def test_search_finds_no_record_of_its_own(curated, without_evidence):
+    """Records are reached through their claim: the search index is the same with or without them."""
+    import sqlite3
+
+    from iokg.search.index import FILENAME
+    from iokg.store import resolve_store
+
+    def kinds(store: Path) -> dict[str, int]:
+        index = resolve_store(store) / FILENAME
+        with sqlite3.connect(index.as_uri() + "?mode=ro", uri=True) as conn:
+            return dict(conn.execute("SELECT kind, COUNT(*) FROM things GROUP BY kind"))
+
+    assert kinds(curated) == kinds(without_evidence)

@@ -51,7 +51,8 @@ def for_claim(store, claim_id: str) -> list[ComputedEvidenceView]:
             if result is not None:
                 result = int(result) if row["result"].datatype.value.endswith("#integer") else float(result)
             item = views[v["evidence"]] = {
-                "id": v["id"], "iri": v["evidence"], "label": v["label"],
+                "id": v["id"], "iri": v["evidence"],
+                "label": f"iokg analysis of {v.get('datasetTitle') or v['datasetId']}: {v['statement']}",
                 "kind": "release" if released else "dataset", "dataset": v["datasetId"],
                 "dataset_title": v.get("datasetTitle"), "analysis": v["analysis"], "parameters": {},
                 "measure": v["measure"], "computed": v["computed"] == "true", "result": result,

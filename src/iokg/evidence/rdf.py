@@ -1,15 +1,16 @@
 """Computed-evidence records as quads of a named graph of their own, ``graph/evidence``.
 
 Each record ``<https://w3id.org/iokg/id/evidence/{id}>`` is an ``iokg:ComputedEvidence`` (a
-``prov:Entity``, never an ``iokg:Assertion``): ``dcterms:identifier``, ``rdfs:label`` ("iokg
-analysis of …"), ``iokg:bearsOn`` the claim, ``iokg:analysis`` (its name), ``iokg:analysedDataset``
-(the release's source or the imported dataset), one ``iokg:parameter`` per parameter
-(``iokg:parameterName``, ``iokg:parameterValue``), ``iokg:measure``, ``iokg:computed`` (true or
-false), ``iokg:result`` (the figure, only when computed), ``iokg:resultStatement`` (the sentence,
-or why nothing was computed), ``iokg:computedAt`` (the build id), ``iokg:inputDigest`` (the
-SHA-256 of each file it was computed from) and ``skos:note`` (the curator's). It
-``prov:wasGeneratedBy`` an ``iokg:AnalysisRun`` (a ``prov:Activity``) that ``prov:used`` the
-dataset and ended at ``prov:endedAtTime``.
+``prov:Entity``, never an ``iokg:Assertion``): ``dcterms:identifier``, ``iokg:bearsOn`` the claim,
+``iokg:analysis`` (its name), ``iokg:analysedDataset`` (the release's source or the imported
+dataset), one ``iokg:parameter`` per parameter (``iokg:parameterName``, ``iokg:parameterValue``),
+``iokg:measure``, ``iokg:computed`` (true or false), ``iokg:result`` (the figure, only when
+computed), ``iokg:resultStatement`` (the sentence, or why nothing was computed), ``iokg:computedAt``
+(the build id), ``iokg:inputDigest`` (the SHA-256 of each file it was computed from) and
+``skos:note`` (the curator's). It ``prov:wasGeneratedBy`` an ``iokg:AnalysisRun`` (a
+``prov:Activity``) that ``prov:used`` the dataset and ended at ``prov:endedAtTime``. A record has no
+``rdfs:label`` or ``skos:prefLabel``: those name what search finds (`iokg.search.index`), and a
+record is found through its claim.
 
 >>> evidence_iri("x-1")
 'https://w3id.org/iokg/id/evidence/x-1'
@@ -30,7 +31,6 @@ from iokg.evidence.records import EvidenceRecord
 GRAPH_EVIDENCE = vocab.GRAPH_EVIDENCE
 
 RDF_TYPE = ox.NamedNode(vocab.PREFIXES["rdf"] + "type")
-RDFS = vocab.PREFIXES["rdfs"]
 PROV = vocab.PREFIXES["prov"]
 SKOS = vocab.PREFIXES["skos"]
 DCTERMS = vocab.PREFIXES["dcterms"]
@@ -73,7 +73,6 @@ def record_quads(record: EvidenceRecord, outcome: Outcome, build_id: str, at: dt
     add(node, RDF_TYPE, _t("ComputedEvidence"))
     add(node, RDF_TYPE, ox.NamedNode(PROV + "Entity"))
     add(node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(record.id))
-    add(node, ox.NamedNode(RDFS + "label"), ox.Literal(f"iokg analysis of {record.input_id}: {outcome.statement}"))
     add(node, _t("bearsOn"), ox.NamedNode(vocab.claim_iri(record.claim)))
     add(node, _t("analysis"), ox.Literal(record.analysis))
     add(node, _t("analysedDataset"), used)
