@@ -79,3 +79,41 @@ def test_refusal_body_is_the_error_shape():
 
     doc = json.loads(overloaded_body(7))
     assert set(doc) == {"error"} and doc["error"]["status"] == 503 and "7 requests" in doc["error"]["message"]
+
+
+def test_a_request_still_sending_its_body_holds_no_place():
+    """A client trickling its body is not counted until the body has arrived whole."""
+    async def app(scope, receive, send):
+        if receive is not None:
+            await receive()  # the body first, as a route with a body does
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    limit = AdmissionLimit(app, max_in_flight=1)
+
+    async def run():
+        never = asyncio.Event()
+
+        async def slow_body():
+            await never.wait()  # the body never comes
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        slow = asyncio.create_task(limit({"type": "http", "path": "/sparql",
+                                          "headers": [(b"content-length", b"100")]}, slow_body, send))
+        await asyncio.sleep(0.05)
+        answered = []
+
+        async def send_fast(message):
+            answered.append(message)
+
+        await limit({"type": "http", "path": "/entities/alpha", "headers": []}, None, send_fast)
+        slow.cancel()
+        return answered[0]["status"], limit.in_flight
+
+    status, in_flight = asyncio.run(run())
+    assert status == 200 and in_flight == 0
