@@ -4,8 +4,7 @@ something to show): no accessibility violation of impact serious or critical und
 horizontal scroll at 375×812, and a print stylesheet for the claim and entity pages (navigation and
 forms hidden, the cite block and cards shown whole, link targets printed, the sections in
 ``<details>`` printed open); and a journalist's two walks, by clicks alone: browse → technique →
-claim → source, and search → entity (its verdict when the page has one) → card → claim → source →
-cite. Screenshots go to ``test-artifacts/``."""
+claim → source, and search → entity → its verdict → the card → claim → source → cite. Screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
@@ -193,7 +192,7 @@ def test_a_printed_entity_page_shows_its_cards_and_sections_open(page, site):
     assert not seen["nav"] and seen["forms"] == 0, seen
     assert not page.locator("nav.toc").is_visible()
     assert page.locator("main h1").inner_text() == "SPICYPANDA"
-    card = page.locator(f"#claim-{CICC}")  # its card, or its row under the verdict
+    card = page.locator(f"#claim-{CICC}")  # its row under the verdict
     assert card.is_visible()
     assert card.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
     assert "DHS Office of Intelligence and Analysis" in card.inner_text()
@@ -201,9 +200,9 @@ def test_a_printed_entity_page_shows_its_cards_and_sections_open(page, site):
     assert source_link.is_visible()
     assert source_link.evaluate("e => getComputedStyle(e, '::after').content") == '" </s/dhs-2023-spicypanda>"'
     verdict = page.locator("#verdict")
-    if verdict.count():
-        assert verdict.is_visible()
-        assert "Chongqing International Communications Center" in verdict.inner_text()
+    assert verdict.is_visible()
+    assert "Chongqing International Communications Center" in verdict.inner_text()
+    assert verdict.evaluate("e => getComputedStyle(e.querySelector('li')).breakInside") == "avoid"
     # the chain picture shrinks to the page instead of being cut at the edge of its scroll box
     assert page.locator(".figure-scroll").first.evaluate("e => getComputedStyle(e).overflowX") == "visible"
     closed_details_print_open(page)
@@ -266,19 +265,17 @@ def test_walk_search_entity_card_claim_source_cite(page, site):
     page.wait_for_url("**/e/spamouflage")
     assert page.locator("main h1").inner_text() == "Spamouflage"
     card = page.locator(f"#claim-{PRC}")
+    # the verdict, in the first screen, names the PRC government and leads to its card
     verdict = page.locator("#verdict")
-    if verdict.count():
-        # the verdict names the PRC government and leads to its card (or straight to the claim)
-        line = verdict.locator("li", has_text="Government of the People's Republic of China").first
-        assert "independent origin" in line.inner_text()
-        line.locator(f"a[href$='#claim-{PRC}'], a[href$='/c/{PRC}']").first.click()
-        if f"#claim-{PRC}" in page.url:
-            assert card.is_visible()
-            assert card.evaluate("e => e.matches(':target')")
-    if f"/c/{PRC}" not in page.url:
-        # the attribution's card (its row, where the page is a verdict with compact rows)
-        assert "12 independent origins" in card.inner_text()
-        card.locator(f"a[href='/c/{PRC}']").first.click()
+    assert verdict.is_visible() and verdict.bounding_box()["y"] < 900
+    line = verdict.locator(f"#verdict-{PRC}")
+    assert "12 independent origins" in line.inner_text()
+    assert "denied by Embassy of the People's Republic of China in Washington" in line.inner_text()
+    line.locator("a.verdict__target").click()
+    page.wait_for_url(f"**/e/spamouflage#claim-{PRC}")
+    assert card.is_visible() and card.evaluate("e => e.matches(':target')")
+    assert "12 independent origins" in card.inner_text()
+    card.locator(f"a[href='/c/{PRC}']").first.click()
     page.wait_for_url(f"**/c/{PRC}")
     label = "Spamouflage is attributed to Government of the People's Republic of China"
     assert page.locator("h1").inner_text() == label
