@@ -69,8 +69,28 @@ class AdmissionLimit:
             await send({"type": "http.response.start", "status": 503, "headers": self._headers})
             await send({"type": "http.response.body", "body": self._body})
             return
+        # A request does not count while it waits for its own body: a client sending slowly (or
+        # never finishing) holds no place (IOKG_REQUEST_READ_TIMEOUT_MS cuts it off in the end).
+        counted = True
+        body_done = False
         self.in_flight += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
+
+        async def receive_uncounted() -> dict:
+            nonlocal counted, body_done
+            if body_done:
+                return await receive()
+            counted = False
             self.in_flight -= 1
+            try:
+                message = await receive()
+            finally:
+                counted = True
+                self.in_flight += 1
+            body_done = message.get("type") != "http.request" or not message.get("more_body", False)
+            return message
+
+        try:
+            await self.app(scope, receive_uncounted, send)
+        finally:
+            if counted:
+                self.in_flight -= 1
