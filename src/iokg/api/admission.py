@@ -20,9 +20,7 @@ as alive. It is independent of how queries wait for a worker slot; it bounds eve
 ...     await app({"type": "http", "path": path}, None, send)
 ...     return sent[0]["status"]
 >>> async def two_at_once(): return await asyncio.gather(call(), call(), call("/healthz"))
->>> from concurrent.futures import ThreadPoolExecutor
->>> with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever runs on this thread
-...     thread.submit(asyncio.run, two_at_once()).result()
+>>> asyncio.run(two_at_once())
 [200, 503, 200]
 """
 
@@ -66,47 +64,33 @@ class AdmissionLimit:
         if scope["type"] != "http" or scope.get("path") in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        if _has_body(scope):
-            # A request counts once it has arrived whole: a client still sending its body (a slow
-            # one, say) holds no place; the server's read time limit cuts it off (408).
-            receive = await _arrived(receive)
         if self.in_flight >= self.max_in_flight:
             self.refused += 1
             await send({"type": "http.response.start", "status": 503, "headers": self._headers})
             await send({"type": "http.response.body", "body": self._body})
             return
+        # A request does not count while it waits for its own body: a client sending slowly (or
+        # never finishing) holds no place (IOKG_REQUEST_READ_TIMEOUT_MS cuts it off in the end).
+        counted = True
+        body_done = False
         self.in_flight += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
+
+        async def receive_uncounted() -> dict:
+            nonlocal counted, body_done
+            if body_done:
+                return await receive()
+            counted = False
             self.in_flight -= 1
+            try:
+                message = await receive()
+            finally:
+                counted = True
+                self.in_flight += 1
+            body_done = message.get("type") != "http.request" or not message.get("more_body", False)
+            return message
 
-
-#: A body larger than this is not read ahead (the app refuses it by IOKG_MAX_REQUEST_BYTES anyway).
-READ_AHEAD_BYTES = 4_000_000
-
-
-def _has_body(scope: dict) -> bool:
-    for name, value in scope.get("headers") or ():
-        if name == b"transfer-encoding":
-            return True
-        if name == b"content-length":
-            return value.strip() not in (b"", b"0") and (not value.isdigit() or int(value) <= READ_AHEAD_BYTES)
-    return False
-
-
-async def _arrived(receive: Any) -> Any:
-    """Read the whole request body, then give it back to the app as it came."""
-    messages = []
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            break
-    replay = iter(messages)
-
-    async def replayed() -> dict:
-        return next(replay, None) or await receive()
-
-    return replayed
-
+        try:
+            await self.app(scope, receive_uncounted, send)
+        finally:
+            if counted:
+                self.in_flight -= 1
