@@ -20,7 +20,9 @@ as alive. It is independent of how queries wait for a worker slot; it bounds eve
 ...     await app({"type": "http", "path": path}, None, send)
 ...     return sent[0]["status"]
 >>> async def two_at_once(): return await asyncio.gather(call(), call(), call("/healthz"))
->>> asyncio.run(two_at_once())
+>>> from concurrent.futures import ThreadPoolExecutor
+>>> with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever runs on this thread
+...     thread.submit(asyncio.run, two_at_once()).result()
 [200, 503, 200]
 """
 
