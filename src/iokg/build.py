@@ -34,6 +34,10 @@ from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
 from iokg.ingest.shapes import store_problems
+from iokg.materialized import FILENAME as MATERIALIZED
+from iokg.materialized import QUERY as MATERIALIZED_QUERY
+from iokg.materialized import write_materialized
+from iokg.queries import get_query
 from iokg.releases import read_releases, release_quads
 from iokg.search.index import FILENAME as SEARCH_INDEX
 from iokg.search.index import build_index
@@ -198,6 +202,10 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                 # changes what search finds, and servers pick the index up with the store.
                 search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
                 phases.done("search index")
+                # what the pages and lookups read by id, computed once (iokg.materialized)
+                write_materialized(_Queries(graph).select(get_query(MATERIALIZED_QUERY).text),
+                                   build_dir / MATERIALIZED)
+                phases.done("materialized rows")
                 del graph
                 store = ox.Store(str(build_dir))
                 store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)

@@ -182,8 +182,11 @@ class EmbeddedStore:
     """
 
     def __init__(self, path: Path):
+        from iokg.materialized import MaterializedRows
+
         self.path = Path(path)
         self._opened: tuple[Path, ox.Store] | None = None
+        self.materialized = MaterializedRows(self.path)  # the build's precomputed rows, if it has them
 
     def _store(self) -> ox.Store:
         current = resolve_store(self.path)

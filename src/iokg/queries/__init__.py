@@ -166,9 +166,19 @@ def get_query(name: str) -> NamedQuery:
 
 def run_named(store, name: str, **params: object) -> list[dict]:
     """Rows of the named query ``name`` on ``store`` (an `iokg.store.Store`) with ``params`` bound
-    as RDF terms (None or empty values left out): how the core's lookups run every query."""
+    as RDF terms (None or empty values left out): how the core's lookups run every query. Where
+    the store offers the build's materialized rows (``store.materialized``) and they hold this
+    query with this one parameter, they are read instead."""
     q = get_query(name)
-    return store.select(q.text, q.bind(params))
+    substitutions = q.bind(params)
+    # A build keeps some queries' rows per id (`iokg.materialized`): one point read, not a query.
+    materialized = getattr(store, "materialized", None)
+    if materialized is not None and len(substitutions) == 1:
+        ((variable, term),) = substitutions.items()
+        rows = materialized.rows(name, variable.value, term)
+        if rows is not None:
+            return rows
+    return store.select(q.text, substitutions)
 
 
 def check_ids_exist(named: NamedQuery, substitutions: dict[Variable, object], select) -> None:

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from iokg.errors import IokgError
+from iokg.materialized import MaterializedRows
 from iokg.queries import NamedQuery, check_ids_exist, get_query
 from iokg.settings import Settings
 from iokg.sparql.dataset import Dataset
@@ -72,9 +73,10 @@ class PooledStore:
     entity page asks for the entity's head in the entity lookup and again for its attribution).
     """
 
-    def __init__(self, executor: QueryExecutor, deadline: float):
+    def __init__(self, executor: QueryExecutor, deadline: float, materialized: MaterializedRows | None = None):
         self._executor = executor
         self._deadline = deadline
+        self.materialized = materialized  # the build's precomputed rows (`iokg.materialized`), read here
         self._answers: dict[tuple, Rows] = {}
 
     def rows(self, text: str, substitutions: Mapping[Any, Any] | None = None, *,
@@ -105,6 +107,7 @@ class QueryService:
                  max_concurrent_queries: int, max_query_depth: int = MAX_QUERY_DEPTH):
         self.executor = QueryExecutor(store, query_timeout_ms=query_timeout_ms,
                                       max_concurrent_queries=max_concurrent_queries)
+        self.materialized = MaterializedRows(store)
         self.query_timeout_ms = query_timeout_ms
         self.max_result_rows = max_result_rows
         self.max_query_depth = max_query_depth
@@ -161,7 +164,7 @@ class QueryService:
         except TimeoutError:
             raise slots_busy_error(self.slots, self.query_timeout_ms) from None
         try:
-            yield PooledStore(self.executor, time.monotonic() + self.query_timeout_ms / 1000)
+            yield PooledStore(self.executor, time.monotonic() + self.query_timeout_ms / 1000, self.materialized)
         finally:
             self._free.release()
 
