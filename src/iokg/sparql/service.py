@@ -42,6 +42,7 @@ and the executor kills a worker at the time limit.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -164,13 +165,20 @@ class QueryService:
         except TimeoutError:
             raise slots_busy_error(self.slots, self.query_timeout_ms) from None
         try:
-            yield PooledStore(self.executor, time.monotonic() + self.query_timeout_ms / 1000, self.materialized)
+            yield self._slot_store(time.monotonic() + self.query_timeout_ms / 1000)
         finally:
             self._free.release()
 
+    def _slot_store(self, deadline: float) -> PooledStore:
+        """The store a slot's holder reads (a remote service gives its own)."""
+        return PooledStore(self.executor, deadline, self.materialized)
+
     async def _in_thread(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn`` on one of the service's threads, in the caller's context (a request's contextvars,
+        such as the build a remote store pinned for it, go with it)."""
+        context = contextvars.copy_context()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._threads, functools.partial(fn, *args, **kwargs))
+        return await loop.run_in_executor(self._threads, functools.partial(context.run, fn, *args, **kwargs))
 
     async def lookup(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(store, *args, **kwargs)``, a core lookup, with a slot's `PooledStore`, on a thread."""
