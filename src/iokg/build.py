@@ -35,9 +35,7 @@ from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
 from iokg.ingest.shapes import store_problems
 from iokg.materialized import FILENAME as MATERIALIZED
-from iokg.materialized import QUERY as MATERIALIZED_QUERY
-from iokg.materialized import write_materialized
-from iokg.queries import get_query
+from iokg.materialized import materialize, write_materialized
 from iokg.releases import read_releases, release_quads
 from iokg.search.index import FILENAME as SEARCH_INDEX
 from iokg.search.index import build_index
@@ -203,8 +201,7 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                 search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
                 phases.done("search index")
                 # what the pages and lookups read by id, computed once (iokg.materialized)
-                write_materialized(_Queries(graph).select(get_query(MATERIALIZED_QUERY).text),
-                                   build_dir / MATERIALIZED)
+                write_materialized(materialize(_Queries(graph).select), build_dir / MATERIALIZED)
                 phases.done("materialized rows")
                 del graph
                 store = ox.Store(str(build_dir))

@@ -168,30 +168,38 @@ def run_named(store, name: str, **params: object) -> list[dict]:
     """Rows of the named query ``name`` on ``store`` (an `iokg.store.Store`) with ``params`` bound
     as RDF terms (None or empty values left out): how the core's lookups run every query. Where
     the store offers the build's materialized rows (``store.materialized``) and they hold this
-    query with this one parameter, they are read instead."""
+    query with these parameters (`iokg.materialized.answer`), they are read instead: one point read."""
     q = get_query(name)
     substitutions = q.bind(params)
-    # A build keeps some queries' rows per id (`iokg.materialized`): one point read, not a query.
-    materialized = getattr(store, "materialized", None)
-    if materialized is not None and len(substitutions) == 1:
-        ((variable, term),) = substitutions.items()
-        rows = materialized.rows(name, variable.value, term)
-        if rows is not None:
-            return rows
-    return store.select(q.text, substitutions)
+    rows = read_materialized(store, name, substitutions)
+    return rows if rows is not None else store.select(q.text, substitutions)
 
 
-def check_ids_exist(named: NamedQuery, substitutions: dict[Variable, object], select) -> None:
+def read_materialized(store, name: str, substitutions: Mapping) -> list[dict] | None:
+    """The rows of named query ``name`` with ``substitutions`` from the build's materialized rows
+    (``store.materialized``, `iokg.materialized`), or None when they are not there."""
+    from iokg.materialized.filings import answer
+
+    return answer(getattr(store, "materialized", None), name, substitutions)
+
+
+def check_ids_exist(named: NamedQuery, substitutions: dict[Variable, object], select, materialized=None) -> None:
     """Raise `EntityNotFound` when an entity, source or claim parameter names nothing.
 
     ``select(text, substitutions)`` runs a SELECT and returns its rows (`iokg.store.Store.select`);
-    the named query `exists` is asked once per id parameter given.
+    the named query `exists` is asked once per id parameter given, from ``materialized`` (the
+    build's materialized rows, `iokg.materialized`) where it holds the answer.
     """
+    from iokg.materialized.filings import answer
+
     exists = get_query(EXISTS_QUERY)
     for p in named.params:
         term = substitutions.get(Variable(p.name))
         if p.type in ID_TYPES and term is not None:
-            if not select(exists.text, {Variable("thing"): term}):
+            found = answer(materialized, EXISTS_QUERY, {Variable("thing"): term})
+            if found is None:
+                found = select(exists.text, {Variable("thing"): term})
+            if not found:
                 ident = term.value.rsplit("/", 1)[-1]
                 raise EntityNotFound(f"no {p.type} with id '{ident}' (parameter `{p.name}` of "
                                      f"query `{named.name}`)")

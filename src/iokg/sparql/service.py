@@ -51,13 +51,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pyoxigraph import Store
+
 from iokg.errors import IokgError
 from iokg.materialized import MaterializedRows
+from iokg.materialized.filings import answer
 from iokg.queries import NamedQuery, check_ids_exist, get_query
 from iokg.settings import Settings
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.executor import QueryExecutor, slots_busy_error, timeout_error
 from iokg.sparql.negotiation import Formats, one_format
+from iokg.sparql.prefixes import PREDECLARED
 from iokg.sparql.screening import MAX_QUERY_DEPTH, screen
 from iokg.sparql.worker import Rows, RowsJob, Serialized, SparqlJob
 
@@ -206,11 +210,42 @@ class QueryService:
         parameter naming nothing is `EntityNotFound`, a bad value `InvalidQuery`."""
         named = get_query(name)
         substitutions = named.bind(values)
+        # The build's materialized rows answer most lookups (`iokg.materialized`): read here, no worker.
+        found = _materialized_rows(self.materialized, named, substitutions, self.max_result_rows)
+        if found is not None:
+            return named, found
         return named, await self.lookup(_named_rows, named, substitutions, self.max_result_rows)
 
 
+class _NotMaterialized(Exception):
+    """An existence check the materialized rows do not hold."""
+
+
+def _not_materialized(*_: object) -> list:
+    raise _NotMaterialized
+
+
+def _materialized_rows(materialized, named: NamedQuery, substitutions: dict, cap: int) -> Rows | None:
+    """The named query's rows from the build's materialized rows, its ids checked there too, cut
+    at the row cap; None when they do not hold them (then the query runs in a worker)."""
+    found = answer(materialized, named.name, substitutions)
+    if found is None:
+        return None
+    try:
+        check_ids_exist(named, substitutions, _not_materialized, materialized)
+    except _NotMaterialized:
+        return None
+    return Rows(_columns(named.text), found[:cap], len(found) > cap)
+
+
+@functools.lru_cache(maxsize=64)
+def _columns(text: str) -> list[str]:
+    """A query's projection, in order (evaluated over an empty store: no data, instant)."""
+    return [v.value for v in Store().query(text, prefixes=PREDECLARED).variables]
+
+
 def _named_rows(store: PooledStore, named: NamedQuery, substitutions: dict, cap: int) -> Rows:
-    check_ids_exist(named, substitutions, store.select)
+    check_ids_exist(named, substitutions, store.select, store.materialized)
     try:
         return store.rows(named.text, substitutions, max_rows=cap)
     except IokgError as e:
