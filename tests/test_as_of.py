@@ -258,3 +258,57 @@ def test_as_of_governs_what_a_party_published(site):
     assert then and len(then) < len(full)
     assert all(day_of(d) <= dt.date(2020, 12, 31) for d in then)
     assert any(day_of(d) > dt.date(2020, 12, 31) for d in full)
+
+
+# ---------------------------------------------------------------- the claim and source pages
+def _form(page):
+    form = page.find("form", cls="as-of-form")
+    return form.find("input", id="as_of").attrs.get("value")
+
+
+def test_the_claim_page_takes_as_of(site):
+    """Only the assertions made by then, the count re-tallied, the form holding the day, the JSON
+    link carrying it; a year counts to its last day."""
+    full = parse(site.get(f"/c/{PRC}", timeout=60).text)
+    r = site.get(f"/c/{PRC}", params={"as_of": "2020"}, timeout=60)
+    assert r.status_code == 200
+    then = parse(r.text)
+    assert _form(then) == "2020" and "2020-12-31" in then.find(id="as-of-shown").text()
+    counted = site.get(f"/claims/{PRC}", params={"as_of": "2020"}).json()
+    shown = then.find_all("li", cls="assertion")
+    assert len(shown) == sum(len(v) for v in counted["assertions"].values()) > 0
+    assert len(shown) < len(full.find_all("li", cls="assertion"))
+    assert then.find("strong", cls="independent").text().startswith(
+        f"{counted['corroboration']['independent_origins']} independent origin")
+    assert full.find("strong", cls="independent").text().startswith("12 independent origins")
+    assert any(a.attrs.get("href") == f"/claims/{PRC}?as_of=2020" for a in then.find_all("a"))
+
+
+def test_the_claim_page_before_anyone_said_it_and_with_a_bad_as_of(site):
+    page = parse(site.get(f"/c/{PRC}", params={"as_of": "1900"}, timeout=60).text)
+    assert not page.find_all("li", cls="assertion")
+    assert page.find("strong", cls="independent").text().startswith("0 independent origins")
+    r = site.get(f"/c/{PRC}", params={"as_of": "2020-13"}, timeout=60)
+    assert r.status_code == 400 and "YYYY, YYYY-MM or YYYY-MM-DD" in parse(r.text).find(id="as-of-error").text()
+    assert len(parse(r.text).find_all("li", cls="assertion")) == len(
+        parse(site.get(f"/c/{PRC}", timeout=60).text).find_all("li", cls="assertion"))
+
+
+def test_the_source_page_takes_as_of(site):
+    """What derived from the source by then, the claims it made by then; a source published later
+    is not found, and the page says why."""
+    sid = "graphika-2019-09-cross-platform-spam"
+    full = parse(site.get(f"/s/{sid}", timeout=60).text)
+    r = site.get(f"/s/{sid}", params={"as_of": "2019-09"}, timeout=60)
+    assert r.status_code == 200
+    then = parse(r.text)
+    assert _form(then) == "2019-09" and "2019-09-30" in then.find(id="as-of-shown").text()
+    lookup = site.get(f"/sources/{sid}", params={"as_of": "2019-09"}).json()
+    heading = then.find("h2", id="source-claims").text()
+    assert heading.endswith(f"({len(lookup['claims'])})")
+    assert len(then.find_all("li")) < len(full.find_all("li"))
+    later = site.get("/s/wikipedia-spamouflage-2024", params={"as_of": "2023"}, timeout=60)
+    assert later.status_code == 404 and "not yet published as of 2023-12-31" in later.text
+    assert site.get("/s/wikipedia-spamouflage-2024", params={"as_of": "2024"}, timeout=60).status_code == 200
+    bad = site.get(f"/s/{sid}", params={"as_of": "20"}, timeout=60)
+    assert bad.status_code == 400 and parse(bad.text).find(id="as-of-error")

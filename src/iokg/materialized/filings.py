@@ -82,6 +82,8 @@ class Filing:
     covers: tuple[str, ...] = ()
     #: the parameter's terms are plain strings (a literal), not IRIs
     literal: bool = False
+    #: GROUP_CONCAT columns of space-separated ids, in no order SPARQL gives: filed sorted
+    sets: tuple[str, ...] = ()
 
     def holds(self, term: Any) -> bool:
         if self.literal:
@@ -94,7 +96,7 @@ FILINGS: dict[str, Filing] = {f.query: f for f in (
     Filing("assertions", ("entity", "claim", "source")),
     Filing("entity", ("entity",)),
     Filing("source", ("source",)),
-    Filing("corroboration", ("claim",)),
+    Filing("corroboration", ("claim",), sets=("origins", "relays", "contesting", "inconclusive")),
     Filing("computed-evidence", ("claim",)),
     Filing("attribution", ("entity",), filters={"as_of": known_by}),
     Filing("source-list", ("publisher",), literal=True),

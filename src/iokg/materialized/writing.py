@@ -2,20 +2,22 @@
 
 Each named query runs once, unbound, and its rows are filed under the value of the parameter's
 column, in the query's own order (a query ordered by its ``ORDER BY`` over the whole graph is
-ordered the same way on every part of it). Two queries are computed another way, because
-evaluated unbound they are far too slow (at scale 40, ``entity`` takes minutes and
-``attribution`` does not finish: its path runs from every node):
+ordered the same way on every part of it). Three queries are computed another way, because
+evaluated unbound they are far too slow (at scale 40, ``entity`` and ``source-list`` take
+minutes, ``attribution`` does not finish: its path runs from every node):
 
 - ``entity``: its head (``queries/materialized/entity-heads.rq``) and its OPTIONAL part
   (``entity-parts.rq``) run apart and are joined by ``?entity`` here, as the OPTIONAL joins them;
 - ``attribution``: every hop's rows (``attribution-hops.rq``) are filed under each entity whose
   walk over the claims' subject-to-object steps (``claim-edges.rq``, the steps of the query's
   path ``(^iokg:subject/iokg:object)*``, zero steps included) reaches the hop's subject, in the
-  query's order.
+  query's order;
+- ``source-list``: its rows with no parameter, less its filters (``source-list-all.rq``; with
+  them, unbound, it takes minutes), filed per publisher name (``?sourcePublisher``, bound as
+  ``?publisher`` in each row as the query binds it).
 
-``source-list`` is filed per publisher name (its ``?sourcePublisher``), ``exists`` per typed
-entity, source and claim IRI (``typed.rq``). `tests/test_materialized.py` holds every filing to
-the query's own rows on the curated data.
+``exists`` is filed per typed entity, source and claim IRI (``typed.rq``).
+`tests/test_materialized.py` holds every filing to the query's own rows on the curated data.
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ def projection(query: str) -> list[str]:
 
 def _ordered(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
     return {n: row[n] for n in names if n in row}
+
+
+def _sorted_sets(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows with each of ``names`` (a GROUP_CONCAT of ids) in sorted order."""
+    for row in rows if names else ():
+        for name in names:
+            if name in row:
+                row[name] = ox.Literal(" ".join(sorted(row[name].value.split(" "))))
+    return rows
 
 
 def file_rows(filed: Filed, query: str, rows: Iterable[dict[str, Any]], params: Iterable[str]) -> None:
@@ -109,11 +120,12 @@ def materialize(select: Select) -> Filed:
     (``query\\0param``, the parameter's value)."""
     filed: Filed = {}
     for query in ("assertions", "source", "corroboration", "computed-evidence"):
-        file_rows(filed, query, select(named.get_query(query).text), FILINGS[query].params)
+        file_rows(filed, query, _sorted_sets(select(named.get_query(query).text), FILINGS[query].sets),
+                  FILINGS[query].params)
     file_rows(filed, "entity", _entity_rows(select), ("entity",))
     names = projection("source-list")
     listed = []
-    for row in select(named.get_query("source-list").text):
+    for row in select(build_query("source-list-all")):
         if "sourcePublisher" in row:
             listed.append(_ordered({**row, "publisher": ox.Literal(row["sourcePublisher"].value)}, names))
     file_rows(filed, "source-list", listed, ("publisher",))

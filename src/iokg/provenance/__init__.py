@@ -8,7 +8,7 @@ date) raise `iokg.errors.InvalidQuery`.
 """
 
 from iokg.provenance.attribution import attribution
-from iokg.provenance.lookups import claim, entity, source, source_details, sources
+from iokg.provenance.lookups import claim, entity, source, source_details, source_views, sources
 from iokg.provenance.models import (
                                     AliasView,
                                     AssertionView,
@@ -29,7 +29,7 @@ from iokg.provenance.models import (
 )
 
 __all__ = [
-    "entity", "claim", "source", "source_details", "sources", "attribution",
+    "entity", "claim", "source", "source_details", "source_views", "sources", "attribution",
     "AliasView", "AssertionView", "AttributionView", "Chain", "ClaimSummary", "ClaimView", "Corroboration",
     "EntityView", "Hop", "LikelihoodBand", "PredicateRef", "Ref", "SourceClaim",
     "SourceRef", "SourceView", "StanceGroups",

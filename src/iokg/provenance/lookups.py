@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+
+from pyoxigraph import NamedNode
 
 from iokg import dates, vocab
 from iokg.errors import EntityNotFound
@@ -155,6 +158,22 @@ def source(store, id: str, as_of: dt.date | str | None = None) -> SourceView:
                         derived_from=sorted(related["derivedFrom"].values(), key=lambda s: (s.date, s.id)),
                         derivatives=sorted(related["derivative"].values(), key=lambda s: (s.date, s.id)),
                         as_of=when)
+
+
+def source_views(store, ids: Iterable[str]) -> dict[str, SourceView]:
+    """The metadata of the sources ``ids`` (what a reference to each needs; claims and derivation
+    left empty), by id, for those that exist: one read of the build's materialized `source` rows,
+    or, where the store has none, the query `source-details` over every source."""
+    wanted = [i for i in dict.fromkeys(ids) if isinstance(i, str) and vocab.ID_PATTERN.fullmatch(i)]
+    materialized = getattr(store, "materialized", None)
+    found = None
+    if materialized is not None and hasattr(materialized, "many"):
+        found = materialized.many("source", "source", [NamedNode(vocab.source_iri(i)) for i in wanted])
+    if found is None:
+        every = source_details(store)
+        return {i: every[i] for i in wanted if i in every}
+    return {i: _source_view(rows[0], claims=[], derived_from=[], derivatives=[])
+            for i in wanted if (rows := found.get(vocab.source_iri(i)))}
 
 
 def source_details(store) -> dict[str, SourceView]:

@@ -31,7 +31,7 @@ from iokg.api.slots import graph_of, hold_slot
 from iokg.dates import AsOf
 from iokg.errors import EntityNotFound, InvalidQuery
 from iokg.provenance.lookups import known
-from iokg.provenance.models import SourceRef
+from iokg.provenance.models import SourceView
 from iokg.releases.lookups import takedown_figures
 from iokg.web import presentation
 from iokg.web.attribution_svg import attribution_svg, empty_svg
@@ -55,9 +55,10 @@ def _not_found(request: Request, error: EntityNotFound, what: str) -> HTMLRespon
     return render(request, "not_found.html", {"message": str(error), "what": what, "q": ""}, status_code=404)
 
 
-def _source_names(store) -> dict[str, SourceRef]:
-    """Every source by id, to name sources known only by id (a claim's primary sources)."""
-    return {s.id: s for s in provenance.sources(store)}
+def _page_sources(store, assertions) -> dict[str, SourceView]:
+    """The sources the assertions on a page are read in and carried by, by id, in one read
+    (`iokg.provenance.source_views`): they name the carriers, relays and references."""
+    return provenance.source_views(store, [i for a in assertions for i in (a.source.id, *a.via)])
 
 
 def _page_number(value: str | None) -> int:
@@ -126,8 +127,8 @@ def entity_page(request: Request, id: str) -> HTMLResponse:
     chains = provenance.attribution(store, id, day)
     published = []
     if view.type in PARTY_TYPES:  # a party may publish sources: list them, with the link to the listing
-        listing = browse.sources(store, publisher=view.label, limit=browse.MAX_LIMIT)
-        published = [s for s in listing.sources if s.publisher_iri == view.iri and known(s.date, day)]
+        listing = browse.published_by(store, view.label)[:browse.MAX_LIMIT]
+        published = [s for s in listing if s.publisher_iri == view.iri and known(s.date, day)]
     figures = None
     if view.type == "takedown":
         figures = takedown_figures(store, id)
@@ -175,43 +176,56 @@ def entity_attribution_svg(request: Request, id: str) -> Response:
                     headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff"})
 
 
+def _as_of_context(as_of: str, when: AsOf | None, as_of_error: str | None) -> dict[str, Any]:
+    return {"as_of": as_of, "when": when, "as_of_error": as_of_error, "as_of_forms": dates.FORMS,
+            "as_of_pattern": dates.HTML_PATTERN}
+
+
 @router.get("/s/{id}", name="source_page")
 def source_page(request: Request, id: str) -> HTMLResponse:
-    """A source: metadata, derivation both ways, and every claim it makes with its stance."""
+    """A source: metadata, derivation both ways, and every claim it makes with its stance; with
+    ``?as_of=``, as known then (a source published after it is not found)."""
     store = _graph(request)
+    as_of, when, as_of_error = _as_of(request)
     try:
-        view = provenance.source(store, id)
+        view = provenance.source(store, id, when.last_day if when else None)
     except EntityNotFound as e:
         return _not_found(request, e, "source")
     by_stance = [(stance, heading, [c for c in view.claims if c.assertion.stance == stance])
                  for stance, heading in presentation.STANCES]
-    return render(request, "source.html", {"source": view, "by_stance": [b for b in by_stance if b[2]],
-                                           "sources": _source_names(store)})
+    context = {"source": view, "by_stance": [b for b in by_stance if b[2]],
+               "sources": _page_sources(store, [c.assertion for c in view.claims]),
+               **_as_of_context(as_of, when, as_of_error)}
+    return render(request, "source.html", context, status_code=400 if as_of_error else 200)
 
 
 @router.get("/c/{id}", name="claim_page")
 def claim_page(request: Request, id: str) -> HTMLResponse:
-    """A claim: its card (every source by stance, corroboration), timeline, and how to cite it."""
+    """A claim: its card (every source by stance, corroboration), timeline, and how to cite it;
+    with ``?as_of=``, as known then (only assertions made by then, the count re-tallied)."""
     store = _graph(request)
+    as_of, when, as_of_error = _as_of(request)
     try:
-        view = provenance.claim(store, id)
+        view = provenance.claim(store, id, when.last_day if when else None)
     except EntityNotFound as e:
         return _not_found(request, e, "claim")
-    refs = presentation.references(view, provenance.source_details(store).__getitem__)  # one query
+    sources = _page_sources(store, presentation.all_assertions(view))  # one read
+    refs = presentation.references(view, sources.__getitem__)
     # The address to cite comes from IOKG_PUBLIC_URL (or the IRI), never from the request's Host.
     page_url = links_of(request).cite_url(view.iri, thing_path(request, "claim", id))
     build = served_build(request)
     today = dt.date.today()
     context = {
         "claim": view,
-        "sources": _source_names(store),
+        "sources": sources,
         "timeline": presentation.timeline([view]),
         "references": refs,
         "page_url": page_url,
         "retrieved": today,
         "citation": citation_text(view, refs, page_url, today, build),
+        **_as_of_context(as_of, when, as_of_error),
     }
-    return render(request, "claim.html", context)
+    return render(request, "claim.html", context, status_code=400 if as_of_error else 200)
 
 
 def claim_in_words(claim) -> str:
