@@ -145,12 +145,16 @@ def test_a_date_is_parsed_once_and_bound_as_given():
         q.bind({"entity": "spicypanda", "as_of": 2020})
 
 
-def test_one_slot_runs_the_same_query_once(lookups_store_path, monkeypatch):
-    """The entity page asks for the entity's head in two lookups: the workers see it once."""
+@pytest.mark.parametrize("materialized", [False, True])
+def test_one_slot_runs_the_same_query_once(lookups_store_path, monkeypatch, materialized):
+    """The entity page asks for the entity's head in two lookups: the workers see it once (a store
+    without the build's materialized rows); with them, the workers see no query at all."""
     jobs: list[str] = []
 
     async def scenario():
         async with service(lookups_store_path) as s:
+            if not materialized:
+                s.materialized = None
             submit = s.executor.submit
 
             def counted(job, **kwargs):
@@ -167,4 +171,5 @@ def test_one_slot_runs_the_same_query_once(lookups_store_path, monkeypatch):
 
     view, chains = run(scenario())
     assert view.id == "panda-a" and chains.entity.id == "panda-a"
-    assert jobs.count(get_query("entity").text) == 1
+    assert jobs.count(get_query("entity").text) == (0 if materialized else 1)
+    assert not materialized or jobs == []
