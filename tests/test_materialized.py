@@ -163,6 +163,18 @@ def test_the_named_query_door_reads_them_with_the_cap(data_site, monkeypatch):
     assert data_site.get("/queries/corroboration", params={"claim": "no-such-claim"}).status_code == 404
     whole = data_site.get("/queries/assertions", params={"entity": "spamouflage"}).json()
     assert len(whole["rows"]) > 5 and whole["truncated"] is False
+    # the pages and JSON lookups too: no query reaches a worker
+    prc = "/c/spamouflage--attributedTo--prc-government"
+    for path in ("/e/spamouflage", "/e/spamouflage?as_of=2021", "/e/graphika", prc, prc + "?as_of=2020",
+                 "/s/dhs-2023-spicypanda", "/entities/spamouflage", "/entities/spamouflage/attribution?as_of=2020",
+                 "/sources/dhs-2023-spicypanda", "/claims/spamouflage--attributedTo--prc-government"):
+        assert data_site.get(path).status_code == 200, path
+
+
+def test_the_row_cap_applies_to_materialized_rows(data_store, sites):
+    small = sites(data_store, max_result_rows=3)
+    body = small.get("/queries/assertions", params={"entity": "spamouflage"}).json()
+    assert len(body["rows"]) == 3 and body["truncated"] is True
 
 
 def test_a_build_without_the_file_answers_the_same_by_query(data_store, tmp_path):
