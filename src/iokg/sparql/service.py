@@ -245,7 +245,7 @@ def _columns(text: str) -> list[str]:
 
 
 def _named_rows(store: PooledStore, named: NamedQuery, substitutions: dict, cap: int) -> Rows:
-    check_ids_exist(named, substitutions, store.select, store.materialized)
+    check_ids_exist(named, substitutions, store.select, getattr(store, "materialized", None))
     try:
         return store.rows(named.text, substitutions, max_rows=cap)
     except IokgError as e:
