@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -34,17 +35,23 @@ class MaterializedRows:
 
     def __init__(self, store: Path):
         self.store = Path(store)
+        self._path = str(self.store)
         self._local = threading.local()
 
     def _connection(self) -> tuple[sqlite3.Connection, frozenset[str]] | None:
+        # The build the store path points at now: one ``readlink`` when the path is a build link
+        # (resolving the path costs more than the whole read), else the path resolved.
         try:
-            current = resolve_store(self.store)
-        except StoreNotFound:
-            return None
-        file = current / FILENAME
+            key = os.readlink(self._path)
+        except OSError:
+            try:
+                key = str(resolve_store(self.store))
+            except StoreNotFound:
+                return None
         cached = getattr(self._local, "opened", None)
-        if cached is not None and cached[0] == file:
+        if cached is not None and cached[0] == key:
             return cached[1]
+        file = self.store.parent / key / FILENAME
         if not file.is_file():
             return None
         conn = sqlite3.connect(file.as_uri() + "?mode=ro", uri=True, check_same_thread=False)
@@ -53,7 +60,7 @@ class MaterializedRows:
             conn.close()
             return None
         opened = (conn, frozenset(json.loads(meta.get("filed", "[]"))))
-        self._local.opened = (file, opened)
+        self._local.opened = (key, opened)
         return opened
 
     def filed(self) -> frozenset[str]:
