@@ -178,8 +178,9 @@ def _row_format(request: Request) -> str:
 async def named_query(request: Request, name: str):
     """The named-query door of the query service: read from the build's materialized rows where they
     hold the query with these parameters (`iokg.materialized`), else run in a query worker like
-    `/sparql`; the row cap (and for a query, the time limit) of the settings apply. The rows come as JSON, CSV or TSV, chosen by ``Accept`` or by
-    ``as=json|csv|tsv``. An entity, source or claim parameter naming nothing is a 404."""
+    `/sparql`; the row cap (and for a query, the time limit) of the settings apply. The rows come
+    as JSON, CSV or TSV, chosen by ``Accept`` or by ``as=json|csv|tsv``. An entity, source or claim
+    parameter naming nothing is a 404."""
     media_type = _row_format(request)
     values = {k: v for k, v in request.query_params.items() if k != FORMAT_KEY}
     _, result = await request.app.state.service.rows(name, values)
