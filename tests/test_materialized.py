@@ -171,10 +171,15 @@ def test_the_named_query_door_reads_them_with_the_cap(data_site, monkeypatch):
         assert data_site.get(path).status_code == 200, path
 
 
-def test_the_row_cap_applies_to_materialized_rows(data_store, sites):
-    small = sites(data_store, max_result_rows=3)
-    body = small.get("/queries/assertions", params={"entity": "spamouflage"}).json()
-    assert len(body["rows"]) == 3 and body["truncated"] is True
+def test_the_row_cap_applies_to_materialized_rows(kept):
+    """The named-query door cuts the rows it reads at the row cap, and says so."""
+    from iokg.sparql.service import _materialized_rows
+
+    named = get_query("assertions")
+    cut = _materialized_rows(kept, named, named.bind({"entity": "spamouflage"}), 3)
+    whole = _materialized_rows(kept, named, named.bind({"entity": "spamouflage"}), 10_000)
+    assert len(cut.rows) == 3 and cut.truncated is True and cut.rows == whole.rows[:3]
+    assert whole.truncated is False and cut.columns == whole.columns and cut.columns[:3] == ["entity", "claim", "source"]
 
 
 def test_a_build_without_the_file_answers_the_same_by_query(data_store, tmp_path):
