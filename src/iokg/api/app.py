@@ -13,12 +13,12 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
-from swagger_ui_bundle import swagger_ui_path
 
 from iokg import __version__
 from iokg.api.admission import AdmissionLimit
@@ -94,7 +94,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(releases.router)
     app.include_router(release_pages.router)
     app.mount("/static", StaticFiles(packages=[("iokg.web", "static")]), name="static")
-    app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    # Swagger UI 5 (OpenAPI 3.1, which FastAPI writes), from the pinned fastapi-offline package
+    app.mount("/swagger-ui", StaticFiles(directory=str(files("fastapi_offline") / "static")), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False, name="swagger_ui_html")
     def api_docs() -> HTMLResponse:
@@ -105,7 +106,7 @@ def create_app(settings: Settings) -> FastAPI:
             '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<title>iokg API</title>\n<link rel="stylesheet" href="/swagger-ui/swagger-ui.css">\n'
-            '<link rel="icon" href="/swagger-ui/favicon-32x32.png">\n</head>\n<body>\n'
+            '<link rel="icon" href="/swagger-ui/favicon.png">\n</head>\n<body>\n'
             f'<div id="swagger-ui" data-openapi="{openapi_url}"></div>\n'
             '<script src="/swagger-ui/swagger-ui-bundle.js"></script>\n'
             '<script src="/static/swagger-init.js"></script>\n</body>\n</html>\n')

@@ -18,6 +18,13 @@ Without ``--target`` the synthetic graph is generated and built (``--scale``, ``
 away from wrk where there are cores to spare. With ``--target URL`` another server is driven
 instead (one serving the same synthetic build, say on a remote store); its RSS is read only
 when ``--pid`` names its process group.
+
+``--backends embedded,virtuoso`` gives, in one run, the load table (and soak) of ``iokg serve``
+over the embedded store and then of ``iokg serve --remote`` over Virtuoso Open Source: Virtuoso is
+started in the work directory on loopback ports (`iokg.bench.virtuoso`, as the remote-store tests
+start it), the same synthetic build is pushed into it with the real push (graphs and materialized
+rows), and both tables are printed again together at the end. The remote rows' RSS is that of
+both process groups (iokg and Virtuoso), each also shown alone.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ from iokg.bench.workloads import point_lookup
 from iokg.bench.wrk import Pinning, Request, WrkResult, run_wrk, wrk_binary, wrk_version
 
 DEFAULT_CONCURRENCY = "1,4,16,64,128"
+#: What ``--backends`` may name: the embedded store, and iokg serve --remote over Virtuoso.
+BACKENDS = ("embedded", "virtuoso")
 #: Which workloads make up the mixed one, and how many of each in every cycle of it.
 MIX = {"page-entity": 1, "page-claim": 1, "entity": 1, "claim": 1, "corroboration": 1, "search": 2, "point": 3}
 
@@ -149,6 +158,12 @@ def soak(url: str, requests: list[Request], *, seconds: float, interval: float, 
     return outcome["result"], samples  # type: ignore[return-value]
 
 
+def summed(*parts: Memory) -> Memory:
+    """The memory of several servers as one (the remote service: iokg and its store)."""
+    return Memory(sum(m.processes for m in parts), sum(m.rss_mb for m in parts), sum(m.pss_mb for m in parts),
+                  sum(m.peak_rss_mb for m in parts))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m iokg.bench.load", description=__doc__.split("\n\n")[0])
     p.add_argument("--scale", type=float, default=DEFAULT_SCALE, help=f"synthetic graph size (default {DEFAULT_SCALE})")
@@ -158,6 +173,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default=None, metavar="URL",
                    help="drive this server (serving the same synthetic build) instead of starting iokg serve")
     p.add_argument("--pid", type=int, default=None, help="with --target: its process group, to read its RSS")
+    p.add_argument("--backends", default="embedded", metavar="LIST",
+                   help="which stores iokg serves from, one table each, in one run: embedded, virtuoso (iokg "
+                        "serve --remote over a Virtuoso started here, the build pushed into it) or both, "
+                        "comma-separated (default embedded)")
     p.add_argument("--concurrency", default=DEFAULT_CONCURRENCY, help=f"connections per row (default {DEFAULT_CONCURRENCY})")
     p.add_argument("--seconds", type=float, default=10.0, help="seconds per row (default 10)")
     p.add_argument("--timeout", type=float, default=5.0,
@@ -181,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.target and urlsplit(args.target).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("--target must be a loopback address: this load test never leaves the machine")
     concurrencies = [int(x) for x in args.concurrency.split(",") if x.strip()]
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if not backends or any(b not in BACKENDS for b in backends):
+        raise SystemExit(f"--backends takes {', '.join(BACKENDS)} (comma-separated), not {args.backends!r}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="iokg-load-"))
     workdir.mkdir(parents=True, exist_ok=True)
     pinning = Pinning.auto() if args.pin else Pinning.none()
@@ -197,13 +219,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mixed workload: {len(requests)} requests cycled ({', '.join(f'{n} {k}' for k, n in MIX.items())} "
               f"per cycle); {pinning.describe()}")
 
-        def measure(url: str, memory: Callable[[], Memory] | None) -> None:
+        tables: list[tuple[str, str]] = []
+
+        def measure(url: str, memory: Callable[[], Memory] | None, name: str = "target",
+                    parts: Callable[[], str] | None = None) -> None:
             rows = run_load(url, requests, concurrencies, args.seconds, pinning=pinning, timeout_s=args.timeout)
             print()
             print(load_table(rows))
             print()
+            tables.append((name, load_table(rows)))
             if memory is not None:
-                print(f"after the load table: {memory().describe()}")
+                print(f"after the load table: {memory().describe()}" + (f" ({parts()})" if parts else ""))
             if args.soak_seconds > 0:
                 print(f"soak: {args.soak_seconds:.0f} s at {args.soak_concurrency} connections")
                 result, samples = soak(url, requests, seconds=args.soak_seconds, interval=args.soak_interval,
@@ -213,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"p50 {_ms(result.latency_ms[50])} ms, p99 {_ms(result.latency_ms[99])} ms, "
                       f"errors {result.errors_by_kind() or 'none'}")
                 print(flat_line(samples) if memory is not None else "memory: not measured (give --pid)")
+                if parts is not None:
+                    print(f"at the end of the soak: {parts()}")
+                tables[-1] = (name, tables[-1][1] + f"\nsoak: {flat_line(samples) if memory else 'not measured'}")
 
         if args.target:
             pid = args.pid
@@ -225,9 +254,34 @@ def main(argv: list[str] | None = None) -> int:
             print(f"target: {args.target}" + (f" (process group {pid}: {len(group_pids(pid))} processes)" if pid else ""))
             measure(args.target.rstrip("/"), remote_memory if pid else None)
         else:
-            with iokg_server(store, workdir / "iokg.log", cpus=pinning.servers, settings=settings) as server:
-                print(f"serving: iokg {server.url} (default settings{', ' + str(settings) if settings else ''})")
-                measure(server.url, lambda: memory_of(server))
+            if "embedded" in backends:
+                with iokg_server(store, workdir / "iokg.log", cpus=pinning.servers, settings=settings) as server:
+                    print(f"serving: iokg {server.url} (embedded store; default settings"
+                          f"{', ' + str(settings) if settings else ''})")
+                    measure(server.url, lambda: memory_of(server), "iokg serve (embedded store)")
+            if "virtuoso" in backends:
+                from iokg.bench.virtuoso import push_build, virtuoso, virtuoso_version
+
+                with virtuoso(workdir / "virtuoso", cpus=pinning.servers) as store_server:
+                    started = time.monotonic()
+                    print(f"\nvirtuoso: {virtuoso_version()} on {store_server.server.url}; "
+                          f"pushed {push_build(store, store_server.settings)} "
+                          f"(push and Virtuoso's load: {time.monotonic() - started:.0f} s)")
+                    remote = {**settings, "IOKG_REMOTE": "true", **store_server.settings}
+                    with iokg_server(store, workdir / "iokg-remote.log", cpus=pinning.servers,
+                                     settings=remote) as server:
+                        print(f"serving: iokg {server.url} (iokg serve --remote over Virtuoso; default settings"
+                              f"{', ' + str(settings) if settings else ''})")
+
+                        def both() -> str:
+                            return (f"iokg: {memory_of(server).describe()}; "
+                                    f"virtuoso: {memory_of(store_server.server).describe()}")
+
+                        measure(server.url, lambda: summed(memory_of(server), memory_of(store_server.server)),
+                                "iokg serve --remote (Virtuoso)", both)
+            if len(tables) > 1:
+                for name, table in tables:
+                    print(f"\n{name}:\n{table}")
     finally:
         if args.keep:
             print(f"kept {workdir}")

@@ -9,6 +9,8 @@
 - `iokg.remote.executor`: `RemoteExecutor`, the `/sparql` side (``evaluate``);
 - `iokg.remote.service`: `RemoteQueryService`, the query service's interface over the store;
 - `iokg.remote.push`: `push`, a build's dump loaded aside and published by one pointer switch;
+- `iokg.remote.materialized`: the build's materialized rows pushed as one more graph of the
+  build, and `RemoteMaterializedRows`, one point query per lookup;
 - `iokg.remote.backend`: `open_backend`, the embedded or the remote store by the settings.
 
 See docs/operations.md.

@@ -5,8 +5,10 @@
 2. Each graph of the dump is loaded into its tagged graph (``<graph>@<build>``): one Graph
    Store Protocol ``PUT`` per graph when the store has one (``IOKG_REMOTE_GSP_URL``), else
    ``INSERT DATA`` updates of `CHUNK_TRIPLES` triples. Everything the build materialized
-   (graph/derived, graph/supported, the ontology and DISARM graphs) is in the dump, so pages stay
-   one or two reads on the store too.
+   (graph/derived, graph/supported, the ontology and DISARM graphs) is in the dump, and the
+   build's ``materialized.sqlite`` (the rows lookups read by id) goes with it as one more graph,
+   ``urn:iokg:materialized`` (`iokg.remote.materialized`), so pages stay one or two reads on the
+   store too.
 3. The triples of every tagged graph are counted on the store and compared with the dump.
 4. One SPARQL Update switches the pointer (``queries/remote/switch-build.rq``): readers see the
    previous build or this one, never a mix, never a part.
@@ -28,7 +30,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from iokg.errors import IokgError
+from iokg.materialized import FILENAME as MATERIALIZED_FILE
 from iokg.remote.client import RemoteClient
+from iokg.remote.materialized import MATERIALIZED_GRAPH, materialized_triples
 from iokg.remote.rewrite import bind_table, bind_values, tagged
 from iokg.remote.store import DEFAULT_GRAPH, RemoteStore, build_iri, control_query
 
@@ -62,14 +66,21 @@ def read_dump(nquads: Path) -> dict[str, list[ox.Triple]]:
     return dict(graphs)
 
 
-def push(client: RemoteClient, nquads: Path, build_id: str) -> PushReport:
-    """Load ``nquads`` (a build's ``dumps/iokg.nq``) as build ``build_id`` and serve it."""
+def push(client: RemoteClient, nquads: Path, build_id: str, materialized: Path | None = None) -> PushReport:
+    """Load ``nquads`` (a build's ``dumps/iokg.nq``) as build ``build_id`` and serve it, with the
+    build's materialized rows (``materialized``, by default the build's ``materialized.sqlite``
+    beside ``dumps/``, when it has one)."""
     started = time.monotonic()
     if not client.endpoints.update:
         raise IokgError("pushing needs the store's update URL (IOKG_REMOTE_UPDATE_URL)")
     graphs = read_dump(Path(nquads))
     if not graphs:
         raise IokgError(f"{nquads} holds no triples; nothing to push")
+    if materialized is None:
+        beside = Path(nquads).resolve().parent.parent / MATERIALIZED_FILE
+        materialized = beside if beside.is_file() else None
+    if materialized is not None:
+        graphs[MATERIALIZED_GRAPH] = materialized_triples(materialized)
     report = PushReport(build=build_id)
     build = ox.NamedNode(build_iri(build_id))
     rows = [[build, ox.Literal(build_id), ox.NamedNode(g)] for g in sorted(graphs)]

@@ -6,7 +6,8 @@ queries (`rows`) and the core's lookups (`slot`, `lookup`), each holding one of
 limit is the client's (`iokg.remote.client`), the row cap is applied as results stream in
 (`iokg.remote.executor`). Work runs on the service's threads in the request's context
 (`QueryService._in_thread`), so every query of one request reads the build pinned for it
-(`iokg.remote.store.PinBuild`).
+(`iokg.remote.store.PinBuild`). Lookups read the served build's materialized rows where it holds
+them (`iokg.remote.materialized`): one point query instead of the named query.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from iokg.remote.executor import RemoteExecutor, RemoteResult
+from iokg.remote.materialized import RemoteMaterializedRows
 from iokg.remote.store import RemoteStore
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.negotiation import Formats
@@ -29,8 +31,9 @@ from iokg.sparql.worker import Rows
 class RemoteSlotStore:
     """The store interface (`iokg.store.Store`) for one holder of a slot: `select` and `rows`."""
 
-    def __init__(self, store: RemoteStore):
+    def __init__(self, store: RemoteStore, materialized: RemoteMaterializedRows | None = None):
         self._store = store
+        self.materialized = materialized  # the served build's rows (`iokg.remote.materialized`), read here
 
     def select(self, text: str, substitutions: Mapping[Any, Any] | None = None) -> list[dict[str, Any]]:
         return self._store.select(text, dict(substitutions or {}))
@@ -52,11 +55,15 @@ class RemoteQueryService(QueryService):
     evaluating, so no worker processes; the slots, lookups and the named-query door are the
     embedded service's own."""
 
+    #: The pushed materialized rows are read over the network: in a slot, on a thread.
+    materialized_on_loop = False
+
     def __init__(self, store: RemoteStore, *, query_timeout_ms: int, max_result_rows: int,
                  max_concurrent_queries: int):
         self.store = store
         self.executor = RemoteExecutor(store, max_result_rows=max_result_rows)  # type: ignore[assignment]
-        self.materialized = None  # the store holds no materialized rows: lookups run their queries
+        # the served build's materialized rows, one point query per lookup (iokg.remote.materialized)
+        self.materialized = RemoteMaterializedRows(store)  # type: ignore[assignment]
         self.query_timeout_ms = query_timeout_ms
         self.max_result_rows = max_result_rows
         self.slots = max_concurrent_queries
@@ -80,7 +87,7 @@ class RemoteQueryService(QueryService):
         return []
 
     def _slot_store(self, deadline: float) -> RemoteSlotStore:  # type: ignore[override]
-        return RemoteSlotStore(self.store)
+        return RemoteSlotStore(self.store, self.materialized)  # type: ignore[arg-type]
 
     async def sparql(self, query: str, *, formats: Formats, dataset: Dataset = Dataset(),
                      base_iri: str | None = None) -> RemoteResult:  # type: ignore[override]

@@ -8,7 +8,8 @@ lists each build's graphs. A reader reads the pointer and the graph list in one 
 (``queries/remote/current-build.rq``) and sends every query of the request over exactly that
 build's graphs: ``default-graph-uri`` for each (their union is the default graph, as on the
 embedded store) and ``named-graph-uri`` for each (for ``GRAPH``), with the graph names in the query
-text tagged.
+text tagged. The build's materialized graph (`iokg.remote.materialized`) is listed with its graphs,
+so it is switched and dropped with them, but kept out of that dataset.
 
 A request reads the pointer at most once (`pinned`): every lookup of one page comes from one
 build, even when a push switches the pointer meanwhile. Outside a pinned block (the command line,
@@ -31,6 +32,7 @@ import pyoxigraph as ox
 from iokg.errors import InvalidQuery, StoreNotFound
 from iokg.remote import results
 from iokg.remote.client import RemoteClient
+from iokg.remote.materialized import MATERIALIZED_GRAPH
 from iokg.remote.rewrite import bind_values, prologue, rewrite, tagged
 
 #: The control graph, the service node holding the pointer, the vocabulary of both.
@@ -56,6 +58,9 @@ class Build:
 
     id: str
     graphs: tuple[str, ...]
+    #: The tagged name of the build's materialized graph (`iokg.remote.materialized`), None when
+    #: it was pushed without one; never among ``graphs``, so client queries never see it.
+    materialized: str | None = None
     tagged: Mapping[str, str] = field(init=False, repr=False, compare=False)
     usual: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
@@ -136,7 +141,8 @@ class RemoteStore:
             raise StoreNotFound("the remote store serves no iokg build yet: run `iokg build --remote`")
         latest = max(r["id"].value for r in rows)  # two pointers (two pushes at once): the latest
         graphs = sorted({r["graph"].value for r in rows if r["id"].value == latest})
-        return Build(latest, tuple(graphs))
+        materialized = tagged(MATERIALIZED_GRAPH, latest) if MATERIALIZED_GRAPH in graphs else None
+        return Build(latest, tuple(g for g in graphs if g != MATERIALIZED_GRAPH), materialized)
 
     def current(self) -> Build:
         """The build of this request (read once per `pinned` block), else read now."""

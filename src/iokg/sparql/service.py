@@ -108,6 +108,10 @@ class QueryService:
     store, all in the same pool of workers. Open it (``async with``, or `open` and `close`) on the
     event loop that will use it."""
 
+    #: The materialized rows are a local SQLite file: the named-query door reads them on the event
+    #: loop, with no slot (a remote store's are network reads, made in a slot on a thread).
+    materialized_on_loop = True
+
     def __init__(self, store: Path, *, query_timeout_ms: int, max_result_rows: int,
                  max_concurrent_queries: int, max_query_depth: int = MAX_QUERY_DEPTH):
         self.executor = QueryExecutor(store, query_timeout_ms=query_timeout_ms,
@@ -210,10 +214,12 @@ class QueryService:
         parameter naming nothing is `EntityNotFound`, a bad value `InvalidQuery`."""
         named = get_query(name)
         substitutions = named.bind(values)
-        # The build's materialized rows answer most lookups (`iokg.materialized`): read here, no worker.
-        found = _materialized_rows(self.materialized, named, substitutions, self.max_result_rows)
-        if found is not None:
-            return named, found
+        # The build's materialized rows answer most lookups (`iokg.materialized`): read here, no
+        # worker, when reading them is a local point read (a remote store's are read in a slot).
+        if self.materialized_on_loop:
+            found = _materialized_rows(self.materialized, named, substitutions, self.max_result_rows)
+            if found is not None:
+                return named, found
         return named, await self.lookup(_named_rows, named, substitutions, self.max_result_rows)
 
 
@@ -245,6 +251,9 @@ def _columns(text: str) -> list[str]:
 
 
 def _named_rows(store: PooledStore, named: NamedQuery, substitutions: dict, cap: int) -> Rows:
+    found = _materialized_rows(getattr(store, "materialized", None), named, substitutions, cap)
+    if found is not None:
+        return found
     check_ids_exist(named, substitutions, store.select, getattr(store, "materialized", None))
     try:
         return store.rows(named.text, substitutions, max_rows=cap)

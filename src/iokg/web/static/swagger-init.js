@@ -1,5 +1,6 @@
 // Starts Swagger UI on /docs. A file, not an inline script, so the page obeys the
-// Content-Security-Policy every page carries (script-src 'self').
+// Content-Security-Policy every page carries (script-src 'self'). Swagger UI 5: the bundle alone,
+// its base layout, no standalone preset (a file the app does not serve).
 window.ui = SwaggerUIBundle({
   url: document.getElementById("swagger-ui").dataset.openapi,
   dom_id: "#swagger-ui",
@@ -7,5 +8,5 @@ window.ui = SwaggerUIBundle({
   deepLinking: true,
   showExtensions: true,
   showCommonExtensions: true,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+  presets: [SwaggerUIBundle.presets.apis],
 });
