@@ -17,7 +17,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from iokg.materialized import FILENAME, MaterializedRows
+from iokg.materialized import FILENAME, FILINGS, MaterializedRows
 from iokg.remote.backend import remote_client
 from iokg.remote.materialized import MATERIALIZED_GRAPH, RemoteMaterializedRows, key_iri
 from iokg.remote.rewrite import tagged
@@ -49,14 +49,20 @@ def test_pushed_rows_equal_the_local_ones_and_serve_remote_reads_them(kind, look
         pushed = push_build(settings, lookups_store_path)
         remote, local = remote_rows(settings), MaterializedRows(lookups_store_path)
         keys = keys_of(lookups_store_path)
-        assert len(keys) > 10 and {p for _, p, _ in keys} == {"entity", "claim", "source"}
+        # every filing of the build is pushed (iokg.materialized.filings), whatever its query
+        pushed_pairs = {(q, p) for q, p, _ in keys}
+        assert len(keys) > 10 and pushed_pairs <= {(f.query, p) for f in FILINGS.values() for p in f.params}
+        assert {("assertions", "entity"), ("entity", "entity"), ("attribution", "entity"), ("source", "source"),
+                ("corroboration", "claim"), ("exists", "thing")} <= pushed_pairs
         for query, param, value in keys:
-            got = remote.rows(query, param, ox.NamedNode(value))
-            assert got and got == local.rows(query, param, ox.NamedNode(value)), (query, param, value)
+            term = ox.Literal(value) if FILINGS[query].literal else ox.NamedNode(value)
+            got = remote.rows(query, param, term)
+            assert got is not None and got == local.rows(query, param, term), (query, param, value)
+            assert got or query == "exists" or FILINGS[query].sets, (query, param, value)
         # an id the build files nothing under: none, as locally; a query it does not file: not materialized
         nobody = ox.NamedNode("https://w3id.org/iokg/id/entity/nobody")
         assert remote.rows("assertions", "entity", nobody) == [] == local.rows("assertions", "entity", nobody)
-        assert remote.rows("entity", "entity", PANDA_A) is None
+        assert remote.rows("entity-list", "entity", PANDA_A) is None
         assert remote.rows("assertions", "entity", ox.BlankNode()) is None
         # the service of `serve --remote` reads them
         service = RemoteQueryService(RemoteStore(remote_client(Settings(**settings))), query_timeout_ms=10_000,
