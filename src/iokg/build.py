@@ -56,6 +56,7 @@ class BuildReport:
     files: int = 0
     search_texts: int = 0
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase of a build
+    phases_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per phase
 
     def summary(self) -> str:
         c = self.counts
@@ -79,12 +80,14 @@ class _Phases(dict):
 
     def __init__(self):
         super().__init__()
-        self.mark = time.perf_counter()
+        self.cpu: dict[str, float] = {}  # CPU seconds of this process (all its threads) per phase
+        self.mark, self.cpu_mark = time.perf_counter(), time.process_time()
 
     def done(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self[name] = self.get(name, 0.0) + now - self.mark
-        self.mark = now
+        self.cpu[name] = self.cpu.get(name, 0.0) + cpu - self.cpu_mark
+        self.mark, self.cpu_mark = now, cpu
 
 
 def _read(data_dir: Path, phases: _Phases) -> tuple[Converted, list[ox.Quad], int, list]:
@@ -233,7 +236,8 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                             f"{store_path} still serves the build before") from e
     return BuildReport(counts=dict(converted.counts), triples=triples,
                        seconds=time.perf_counter() - start, store=store_path, export=export, files=files,
-                       search_texts=search_texts, phases=dict(phases))
+                       search_texts=search_texts, phases=dict(phases),
+                       phases_cpu=dict(phases.cpu))
 
 
 def _published(store_path: Path, build_dir: Path) -> bool:
