@@ -19,8 +19,10 @@ import fcntl
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,6 +32,7 @@ from iokg import vocab
 from iokg.errors import IngestError, IokgError
 from iokg.evidence import datasets_folder, evidence_problems, evidence_quads
 from iokg.export import dumps
+from iokg.forked import ForkedJob
 from iokg.ingest.checks import check_corpus
 from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
 from iokg.ingest.reading import read_folder
@@ -57,6 +60,8 @@ class BuildReport:
     search_texts: int = 0
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase of a build
     phases_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per phase
+    #: the work done beside the phases (forked processes, the loading thread): wall and CPU seconds
+    background: dict[str, tuple[float, float | None]] = field(default_factory=dict)
 
     def summary(self) -> str:
         c = self.counts
@@ -137,7 +142,7 @@ class _Queries:
         results = self.store.query(text, use_default_graph_as_union=True,
                                    substitutions=substitutions or None, prefixes=PREDECLARED)
         names = [v.value for v in results.variables]
-        return [{n: sol[n] for n in names if sol[n] is not None} for sol in results]
+        return [{n: t for n, t in zip(names, sol) if t is not None} for sol in results]
 
 
 def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
@@ -172,6 +177,14 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
 
     The shapes run over the graph loaded in memory, before the store is written; on any problem
     the new build's directory is removed and `IngestError` lists them all.
+
+    The work is spread over the machine's cores: once the N-Quads dump is written, a forked
+    process writes the other dumps from the quads in hand (`iokg.export.dumps.DumpsJob`) and,
+    once the graph is in memory, another writes the materialized rows from it (`iokg.forked`),
+    while this process checks the shapes, then loads the store on disk on a thread of its own
+    (pyoxigraph loads outside the GIL) as it writes the search index. Nothing is published until
+    every one of them is done; a problem or a failure anywhere stops the others and removes the
+    build's directory.
     """
     start = time.perf_counter()
     phases = _Phases()
@@ -182,6 +195,9 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         if problems and not shacl:
             raise IngestError(problems)
         build_dir = stores.new_build_dir(store_path)
+        jobs: list = []  # forked processes writing into the build
+        loading = None
+        background: dict[str, tuple[float, float | None]] = {}
         try:
             quads += evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
             folder = dumps.dumps_folder(build_dir)
@@ -189,42 +205,51 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
             # objects); the other dumps are written from the quads in hand by a process of their own.
             nquads = dumps.write_nquads(quads, folder)
             phases.done("N-Quads")
-            writing = dumps.DumpsJob(quads, folder, build=build_dir.name, built=dt.datetime.now(dt.timezone.utc),
-                                     written=(nquads.name,))
             try:
-                # The shapes and the search index's query run over the graph in memory (several times
-                # faster to query than a freshly loaded store on disk); the store is loaded after.
+                if not problems:  # a build already failing writes nothing more
+                    writing = dumps.DumpsJob(quads, folder, build=build_dir.name,
+                                             built=dt.datetime.now(dt.timezone.utc), written=(nquads.name,))
+                    jobs.append(writing)
+                # The shapes, the search index's query and the materialized rows run over the graph in
+                # memory (several times faster to query than a freshly loaded store on disk).
                 graph = ox.Store()
                 graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
                 phases.done("load in memory")
+                if not problems:
+                    # what the pages and lookups read by id, computed once (iokg.materialized)
+                    materializing = ForkedJob(partial(_materialize, graph, build_dir / MATERIALIZED),
+                                              "writing the materialized rows")
+                    jobs.append(materializing)
+                    phases.done("start the forked jobs")
                 if shacl:
                     problems += _shape_problems(graph, converted, problems, phases)
                 if problems:
                     raise IngestError(problems)
+                loading = _Loading(build_dir, nquads)
                 # The search index goes inside the build, before it is published: a failed build never
                 # changes what search finds, and servers pick the index up with the store.
                 search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
                 phases.done("search index")
-                # what the pages and lookups read by id, computed once (iokg.materialized)
-                write_materialized(_Queries(graph).select(get_query(MATERIALIZED_QUERY).text),
-                                   build_dir / MATERIALIZED)
-                phases.done("materialized rows")
                 del graph
-                store = ox.Store(str(build_dir))
-                store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-                store.flush()
-                triples = len(store)
-                del store
+                triples = loading.wait()
+                background["load (a thread)"] = (loading.seconds, None)  # its CPU is this process's
                 phases.done("load")
+                materializing.wait()
+                background["materialized rows (a process)"] = (materializing.seconds, materializing.cpu_seconds)
+                phases.done("materialized rows (waiting)")
                 writing.wait()
-                phases.done("dumps (waiting for them)")
+                background["dumps (a process)"] = (writing.job.seconds, writing.job.cpu_seconds)
+                phases.done("dumps (waiting)")
                 (build_dir / ".complete").write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
                 export = export_path or store_path.with_suffix(".trig")
                 _export(folder / "iokg.trig", export)
                 stores.publish(store_path, build_dir)
                 phases.done("publish")
             except BaseException:
-                writing.cancel()
+                for job in jobs:
+                    job.cancel()
+                if loading is not None:
+                    loading.join()  # it writes into the build's directory: done before that goes
                 if not _published(store_path, build_dir):
                     shutil.rmtree(build_dir, ignore_errors=True)
                 raise
@@ -236,8 +261,43 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                             f"{store_path} still serves the build before") from e
     return BuildReport(counts=dict(converted.counts), triples=triples,
                        seconds=time.perf_counter() - start, store=store_path, export=export, files=files,
-                       search_texts=search_texts, phases=dict(phases),
-                       phases_cpu=dict(phases.cpu))
+                       search_texts=search_texts, phases=dict(phases), phases_cpu=dict(phases.cpu),
+                       background=background)
+
+
+def _materialize(graph: ox.Store, path: Path) -> int:
+    """The rows of the named query `iokg.materialized.QUERY` over ``graph``, filed into ``path``."""
+    return write_materialized(_Queries(graph).select(get_query(MATERIALIZED_QUERY).text), path)
+
+
+class _Loading(threading.Thread):
+    """The store on disk bulk-loaded from the N-Quads dump and flushed, on a thread of its own
+    (pyoxigraph releases the GIL while it loads); `wait` gives its triples or raises its error."""
+
+    def __init__(self, build_dir: Path, nquads: Path):
+        super().__init__(name="iokg-build-load", daemon=True)
+        self.build_dir, self.nquads = build_dir, nquads
+        self.triples, self.error = 0, None
+        self.seconds = 0.0
+        self.start()
+
+    def run(self) -> None:
+        start = time.perf_counter()
+        try:
+            store = ox.Store(str(self.build_dir))
+            store.bulk_load(path=str(self.nquads), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            self.triples = len(store)
+            del store
+        except BaseException as e:
+            self.error = e
+        self.seconds = time.perf_counter() - start
+
+    def wait(self) -> int:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.triples
 
 
 def _published(store_path: Path, build_dir: Path) -> bool:

@@ -27,9 +27,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-import multiprocessing
 import os
-import traceback
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -267,47 +265,27 @@ def _atomically(path: Path, write) -> None:
 
 
 class DumpsJob:
-    """The dumps of a build being written by a process of its own (forked, so it shares the quads
-    in hand without copying them), while the build loads its store and checks the shapes; a
-    machine without ``fork`` writes them in `wait`. `cancel` stops it (a build with problems)."""
+    """The dumps of a build being written by a process of its own (`iokg.forked`: forked, so it
+    shares the quads in hand without copying them), while the build loads its store and checks the
+    shapes. `cancel` stops it (a build with problems)."""
 
     def __init__(self, quads: list[ox.Quad], folder: Path, *, build: str, built: dt.datetime,
                  written: tuple[str, ...] = ()):
-        self.args = (quads, Path(folder), build, built)
-        self.written = written
-        self.error = Path(folder).parent / f".dumps-error-{os.getpid()}"
-        self.process = None
-        try:
-            ctx = multiprocessing.get_context("fork")
-        except ValueError:
-            return
-        self.process = ctx.Process(target=self._run, daemon=True)
-        self.process.start()
+        from iokg.forked import ForkedJob
 
-    def _run(self) -> None:  # in the child
-        quads, folder, build, built = self.args
-        try:
-            write_dumps(None, folder, build=build, built=built, quads=quads, written=self.written)
-        except BaseException:
-            self.error.write_text(traceback.format_exc(), encoding="utf-8")
-            os._exit(1)
-        os._exit(0)
+        folder = Path(folder)
+        self.job = ForkedJob(lambda: write_dumps(None, folder, build=build, built=built, quads=quads,
+                                                 written=written), "writing the dumps")
 
     def wait(self) -> Manifest:
-        """The manifest, once every file is written; `IokgError` if writing failed."""
-        quads, folder, build, built = self.args
-        if self.process is None:
-            return write_dumps(None, folder, build=build, built=built, quads=quads, written=self.written)
-        self.process.join()
-        if self.process.exitcode != 0:
-            detail = self.error.read_text(encoding="utf-8") if self.error.exists() else \
-                f"exit code {self.process.exitcode}"
-            self.error.unlink(missing_ok=True)
-            raise IokgError(f"writing the dumps failed: {detail.strip().splitlines()[-1]}")
-        return read_manifest(folder)
+        """The manifest, once every file is written; the `OSError` of a full disk as itself, any
+        other failure as `IokgError`."""
+        try:
+            return self.job.wait()
+        except (OSError, IokgError):
+            raise
+        except Exception as e:
+            raise IokgError(f"writing the dumps failed: {type(e).__name__}: {e}") from e
 
     def cancel(self) -> None:
-        if self.process is not None and self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.error.unlink(missing_ok=True)
+        self.job.cancel()
