@@ -238,9 +238,13 @@ def _prefixes(fmt: DumpFormat) -> dict[str, str] | None:
     return None if fmt.rdf_format == ox.RdfFormat.N_QUADS else vocab.PREFIXES
 
 
+#: zlib's level 6 (gzip's own default): 2-3 times faster than 9 on the dumps, files ~7 % larger
+GZIP_LEVEL = 6
+
+
 def _gzip(source: Path, target: Path) -> None:
     with open(source, "rb") as src, open(target, "wb") as raw:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as out:
             while chunk := src.read(1 << 20):
                 out.write(chunk)
 
