@@ -34,7 +34,8 @@ from iokg.evidence import datasets_folder, evidence_problems, evidence_quads
 from iokg.export import dumps
 from iokg.forked import ForkedJob
 from iokg.ingest.checks import check_corpus
-from iokg.ingest.rdf import Converted, convert, ontology_quads, technique_quads
+from iokg.ingest.rdf import Converted, convert, ontology_quads, quad_text, technique_quads
+from iokg.ingest.rdf import nquads as nquads_text
 from iokg.ingest.reading import read_folder
 from iokg.ingest.shapes import store_problems
 from iokg.materialized import FILENAME as MATERIALIZED
@@ -95,9 +96,10 @@ class _Phases(dict):
         self.mark, self.cpu_mark = now, cpu
 
 
-def _read(data_dir: Path, phases: _Phases) -> tuple[Converted, list[ox.Quad], int, list]:
+def _read(data_dir: Path, phases: _Phases) -> tuple[Converted, list[tuple[str, str, str, str]], int, list]:
     """Read, check and convert ``data_dir``: the converted data, the whole graph a build loads
-    (each quad once, in a fixed order: graph, subject, predicate, object), files read, problems."""
+    (each quad once, as N-Triples texts, in a fixed order: graph, subject, predicate, object),
+    files read, problems."""
     corpus, problems = read_folder(Path(data_dir))
     phases.done("read")
     read, release_problems = read_releases(corpus, Path(data_dir))
@@ -109,16 +111,12 @@ def _read(data_dir: Path, phases: _Phases) -> tuple[Converted, list[ox.Quad], in
     # a shape violation at a record already reported is a consequence of that report, not news.
     complete = corpus.complete()
     converted = convert(complete)
-    converted.quads += release_quads(read, {x.record.id: x.record for x in complete.sources})
+    converted.lines += map(quad_text, release_quads(read, {x.record.id: x.record for x in complete.sources}))
     if indicators := sum(len(r.indicators) for r in read):
         converted.counts["indicators"] = indicators
-    quads = sorted(dict.fromkeys(converted.quads + ontology_quads() + technique_quads()), key=_quad_order)
+    lines = sorted(dict.fromkeys(converted.lines + ontology_quads() + technique_quads()))
     phases.done("convert")
-    return converted, quads, corpus.files, problems
-
-
-def _quad_order(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (q.graph_name.value, q.subject.value, q.predicate.value, str(q.object))
+    return converted, lines, corpus.files, problems
 
 
 def _shape_problems(store: ox.Store, converted: Converted, problems: list, phases: _Phases) -> list:
@@ -152,10 +150,10 @@ def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     in-memory store of the whole graph.
     """
     phases = _Phases()
-    converted, quads, files, problems = _read(data_dir, phases)
+    converted, lines, files, problems = _read(data_dir, phases)
     if shacl:
         store = ox.Store()
-        store.bulk_extend(quads)
+        store.bulk_load(input=nquads_text(lines).encode(), format=ox.RdfFormat.N_QUADS)
         phases.done("load in memory")
         problems += _shape_problems(store, converted, problems, phases)
     if problems:
@@ -167,7 +165,7 @@ def validate(data_dir: Path) -> BuildReport:
     """All checks, no store written."""
     start = time.perf_counter()
     converted, files = check(data_dir)
-    return BuildReport(counts=dict(converted.counts), triples=len(converted.quads),
+    return BuildReport(counts=dict(converted.counts), triples=len(converted.lines),
                        seconds=time.perf_counter() - start, files=files)
 
 
@@ -191,7 +189,7 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
     store_path = Path(store_path)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(store_path):
-        converted, quads, files, problems = _read(data_dir, phases)
+        converted, lines, files, problems = _read(data_dir, phases)
         if problems and not shacl:
             raise IngestError(problems)
         build_dir = stores.new_build_dir(store_path)
@@ -199,15 +197,17 @@ def build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
         loading = None
         background: dict[str, tuple[float, float | None]] = {}
         try:
-            quads += evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
+            evidence = evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
+            lines += map(quad_text, evidence)
             folder = dumps.dumps_folder(build_dir)
-            # The N-Quads dump first: both stores are bulk-loaded from it (faster than from Python
-            # objects); the other dumps are written from the quads in hand by a process of their own.
-            nquads = dumps.write_nquads(quads, folder)
+            # The N-Quads dump first, written from the text in hand: both stores are bulk-loaded from it,
+            # and the other dumps are written from it by a process of their own.
+            nquads = dumps.write_nquads(nquads_text(lines), folder)
+            del lines
             phases.done("N-Quads")
             try:
                 if not problems:  # a build already failing writes nothing more
-                    writing = dumps.DumpsJob(quads, folder, build=build_dir.name,
+                    writing = dumps.DumpsJob(nquads, folder, build=build_dir.name,
                                              built=dt.datetime.now(dt.timezone.utc), written=(nquads.name,))
                     jobs.append(writing)
                 # The shapes, the search index's query and the materialized rows run over the graph in

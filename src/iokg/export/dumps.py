@@ -130,12 +130,16 @@ class Manifest:
         return next((f for f in self.files if f.name == name), None)
 
 
-def write_nquads(quads: list[ox.Quad], folder: Path) -> Path:
-    """Write the N-Quads dump of ``quads`` into ``folder`` (what `iokg build` then bulk-loads)."""
+def write_nquads(quads: list[ox.Quad] | str, folder: Path) -> Path:
+    """Write the N-Quads dump of ``quads`` (pyoxigraph quads, or N-Quads text already) into
+    ``folder`` (what `iokg build` then bulk-loads)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / NQUADS
-    _atomically(path, lambda tmp: ox.serialize(quads, str(tmp), format=ox.RdfFormat.N_QUADS))
+    if isinstance(quads, str):
+        _atomically(path, lambda tmp: tmp.write_text(quads, encoding="utf-8"))
+    else:
+        _atomically(path, lambda tmp: ox.serialize(quads, str(tmp), format=ox.RdfFormat.N_QUADS))
     return path
 
 
@@ -269,17 +273,21 @@ def _atomically(path: Path, write) -> None:
 
 
 class DumpsJob:
-    """The dumps of a build being written by a process of its own (`iokg.forked`: forked, so it
-    shares the quads in hand without copying them), while the build loads its store and checks the
-    shapes. `cancel` stops it (a build with problems)."""
+    """The dumps of a build being written by a process of its own (`iokg.forked`), while the build
+    loads its store and checks the shapes. ``quads``: the quads in hand (the child shares them
+    without copying), or the N-Quads dump they were written to (the child reads it, in its order).
+    `cancel` stops it (a build with problems)."""
 
-    def __init__(self, quads: list[ox.Quad], folder: Path, *, build: str, built: dt.datetime,
+    def __init__(self, quads: list[ox.Quad] | Path, folder: Path, *, build: str, built: dt.datetime,
                  written: tuple[str, ...] = ()):
         from iokg.forked import ForkedJob
 
         folder = Path(folder)
-        self.job = ForkedJob(lambda: write_dumps(None, folder, build=build, built=built, quads=quads,
-                                                 written=written), "writing the dumps")
+
+        def work() -> Manifest:
+            held = quads if isinstance(quads, list) else list(ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS))
+            return write_dumps(None, folder, build=build, built=built, quads=held, written=written)
+        self.job = ForkedJob(work, "writing the dumps")
 
     def wait(self) -> Manifest:
         """The manifest, once every file is written; the `OSError` of a full disk as itself, any
