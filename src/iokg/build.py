@@ -1,15 +1,17 @@
 """`iokg validate` and `iokg build`: every check over the curated YAML, then an atomic store swap.
 
 The order is fixed: read and shape-check each file (pydantic), check and read the files of each
-dataset release (`iokg.releases`), check references across files, convert to RDF (quads, straight
-from the records, with the ontology and DISARM), load them into a new store in a directory of its
-own, run the SHACL shapes (`iokg.ingest.shapes`, compiled to SPARQL) over the graph loaded in
-memory first. Problems from every stage that could run are reported together, and a build with any
-problem removes its directory. A clean build writes its dumps (TriG, N-Quads, JSON-LD, gzipped
-too, STIX, claims.csv; `iokg.export.dumps`, serialized from the quads in hand) and its search
+dataset release (`iokg.releases`), check references across files, convert to RDF (quads as
+N-Triples text, straight from the records, with the ontology and DISARM), load them into a new
+store in a directory of its own, run the SHACL shapes (`iokg.ingest.shapes`, compiled to SPARQL)
+over the graph loaded in memory first. Problems from every stage that could run are reported
+together, and a build with any problem removes its directory. A clean build writes its dumps
+(TriG, N-Quads, JSON-LD, gzipped too, STIX, claims.csv; `iokg.export.dumps`, in a forked process,
+from the N-Quads dump), its materialized rows (`iokg.materialized`, in another) and its search
 index (`iokg.search.index`) into its own folder, and only a loaded and flushed store with its
-dumps and index is published (`iokg.store.publish`), so the served graph never changes on
-failure. `BuildReport.phases` says how long each phase took (`python -m iokg.bench.build`).
+dumps, rows and index is published (`iokg.store.publish`), so the served graph never changes on
+failure. `BuildReport.phases` says how long each phase took, `phases_cpu` its CPU time, and
+`background` the work done beside them (`python -m iokg.bench.build`).
 """
 
 from __future__ import annotations
