@@ -209,7 +209,7 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
     the new build's directory is removed and `IngestError` lists them all.
 
     The work is spread over the machine's cores: once the N-Quads dump is written, a forked
-    process writes the other dumps from the quads in hand (`iokg.export.dumps.DumpsJob`) and,
+    process writes the other dumps from it (`iokg.export.dumps.DumpsJob`) and,
     once the graph is in memory, another writes the materialized rows from it (`iokg.forked`),
     while this process checks the shapes, then loads the store on disk on a thread of its own
     (pyoxigraph loads outside the GIL) as it writes the search index. Nothing is published until
