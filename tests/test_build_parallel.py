@@ -91,7 +91,7 @@ def test_a_cancelled_job_is_gone():
     job = ForkedJob(lambda: time.sleep(60), "sleeping")
     job.cancel()
     assert not job.process.is_alive()
-    assert job.process not in multiprocessing.active_children()
+    assert job.process not in multiprocessing.active_children()  # and reaped
 
 
 def test_a_forked_job_dies_with_the_process_that_forked_it(tmp_path):
@@ -132,11 +132,12 @@ def test_a_failing_forked_writer_publishes_nothing_and_leaves_nothing(tmp_path, 
     def full_disk(rows, path):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
     monkeypatch.setattr(building, "write_materialized", full_disk)  # the forked child inherits it
+    before = set(multiprocessing.active_children())  # other tests' servers may keep workers
     with pytest.raises(IokgError, match="No space left on device.*nothing was published"):
         build(BASIC, store)
     assert resolve_store(store) == previous
     assert [p.name for p in (tmp_path / "store.builds").iterdir() if p.is_dir()] == [previous.name]
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before  # the build's own are gone
 
 
 def test_a_build_with_problems_stops_its_jobs_and_leaves_nothing(tmp_path, data_copy):
@@ -145,11 +146,12 @@ def test_a_build_with_problems_stops_its_jobs_and_leaves_nothing(tmp_path, data_
     previous = resolve_store(store)
     (data_copy / "entities" / "bad.yaml").write_text(
         "entities:\n  - id: bad-one\n    type: topic\n    label: Bad\n    sources: [no-such-report]\n")
+    before = set(multiprocessing.active_children())
     with pytest.raises(IngestError):
         build(data_copy, store)
     assert resolve_store(store) == previous
     assert [p.name for p in (tmp_path / "store.builds").iterdir() if p.is_dir()] == [previous.name]
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before  # the build's own are gone
 
 
 def test_a_shape_violation_stops_the_jobs_already_started(tmp_path, monkeypatch):
@@ -170,9 +172,10 @@ def test_a_shape_violation_stops_the_jobs_already_started(tmp_path, monkeypatch)
     started = []
     real_job = building.ForkedJob
     monkeypatch.setattr(building, "ForkedJob", lambda *a, **k: started.append(real_job(*a, **k)) or started[-1])
+    before = set(multiprocessing.active_children())
     with pytest.raises(IngestError, match="a link between two entities is a claim"):
         build(BASIC, store)
     assert started and all(not job.process.is_alive() for job in started)
     assert resolve_store(store) == previous
     assert [p.name for p in (tmp_path / "store.builds").iterdir() if p.is_dir()] == [previous.name]
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before  # the build's own are gone
