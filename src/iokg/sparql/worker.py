@@ -6,7 +6,7 @@ main thread (pyoxigraph result iterators must not cross threads). The row cap is
 while the result is read; the parent kills the whole process when a job runs past its time
 limit: that is the only way to stop pyoxigraph.
 
-Messages (all picklable):
+Messages (all picklable), framed over the worker's end of a socket pair (`iokg.sparql.channel`):
 
 - parent → worker: a `SparqlJob` (a client's query, to serialize in one format) or a `RowsJob`
   (a named query with bound parameters, whose rows come back as terms);
@@ -31,6 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from iokg import errors
+from iokg.sparql.channel import recv_message, send_message
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.prefixes import PREDECLARED
 from iokg.sparql.syntax import syntax_error
@@ -263,18 +264,18 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="iokg-parent-watch", daemon=True).start()
 
 
-def main(conn: Any, store_path: str) -> None:
-    """Worker process entry point: answer jobs from ``conn`` until it closes."""
+def main(sock: Any, store_path: str) -> None:
+    """Worker process entry point: answer jobs from ``sock`` (a socket) until it closes."""
     _exit_with_parent()
     handle = StoreHandle(Path(store_path))
     try:
         handle.get()  # warm up; a missing store is reported per query
     except Exception:
         pass
-    conn.send(("ready", os.getpid()))
+    send_message(sock, ("ready", os.getpid()))
     while True:
         try:
-            job = conn.recv()
+            job = recv_message(sock)
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
@@ -288,8 +289,8 @@ def main(conn: Any, store_path: str) -> None:
         except Exception as e:  # an engine bug must not kill the worker silently
             reply = ("error", errors.QueryWorkerFailed(f"{type(e).__name__}: {e}"))
         try:
-            conn.send(reply)
+            send_message(sock, reply)
         except (pickle.PicklingError, TypeError, AttributeError) as e:  # an error that does not pickle
-            conn.send(("error", errors.QueryWorkerFailed(f"{reply[1]!s} ({type(e).__name__})")))
+            send_message(sock, ("error", errors.QueryWorkerFailed(f"{reply[1]!s} ({type(e).__name__})")))
         except (BrokenPipeError, OSError):
             return
