@@ -106,6 +106,7 @@ class Channel:
         self._sock = sock
         self._fd = sock.fileno()
         self._buffer = bytearray()
+        self._scratch = bytearray(CHUNK)  # what each read lands in (no buffer allocated per read)
         self._poll = select.poll()
         self._poll.register(self._fd, select.POLLIN)
 
@@ -135,14 +136,15 @@ class Channel:
         read = False
         while True:
             try:
-                data = self._sock.recv(CHUNK)
+                n = self._sock.recv_into(self._scratch)
             except (BlockingIOError, InterruptedError):
                 return read
-            if not data:
+            if not n:
                 raise EOFError("the other end of the channel closed")
-            self._buffer += data
+            with memoryview(self._scratch) as view:
+                self._buffer += view[:n]
             read = True
-            if len(data) < CHUNK:
+            if n < CHUNK:
                 return True
 
     def recv(self, deadline: float) -> Any:

@@ -32,10 +32,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import queue
 import socket
 import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,34 @@ class _Worker:
             self.kill()
 
 
+class _IdleWorkers:
+    """The idle workers, the one used last handed out first: at low concurrency one worker answers
+    everything, with its caches warm (a queue would rotate through all of them, each cold). Workers
+    that just started go to the other end. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._workers: deque[_Worker] = deque()
+        self._changed = threading.Condition()
+
+    def put(self, worker: _Worker, *, cold: bool = False) -> None:
+        with self._changed:
+            if cold:
+                self._workers.appendleft(worker)
+            else:
+                self._workers.append(worker)
+            self._changed.notify()
+
+    def get_nowait(self) -> _Worker | None:
+        with self._changed:
+            return self._workers.pop() if self._workers else None
+
+    def get(self, timeout: float) -> _Worker | None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._workers, timeout):
+                return None
+            return self._workers.pop()
+
+
 def timeout_error(limit_ms: int) -> errors.QueryTimeout:
     return errors.QueryTimeout(f"query stopped after its time limit of {limit_ms} ms (IOKG_QUERY_TIMEOUT_MS)",
                                limit=Limit("IOKG_QUERY_TIMEOUT_MS", limit_ms))
@@ -129,7 +157,7 @@ class QueryExecutor:
         self.query_timeout_ms = query_timeout_ms
         self.max_concurrent_queries = max_concurrent_queries
         self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -176,7 +204,7 @@ class QueryExecutor:
     def _add_worker(self) -> None:
         worker = _Worker(self._ctx, self.store)
         self._workers.add(worker)
-        self._idle.put(worker)
+        self._idle.put(worker, cold=True)
 
     # -- jobs ------------------------------------------------------------------------------
 
@@ -247,18 +275,15 @@ class QueryExecutor:
     def _idle_now(self) -> _Worker | None:
         if not self._started:
             raise RuntimeError("the query executor is not started")
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            return None
+        return self._idle.get_nowait()
 
     def _take_idle(self) -> _Worker:
         if not self._started:
             raise RuntimeError("the query executor is not started")
-        try:
-            return self._idle.get(timeout=self.query_timeout_ms / 1000)
-        except queue.Empty:
-            raise slots_busy_error(self.max_concurrent_queries, self.query_timeout_ms) from None
+        worker = self._idle.get(timeout=self.query_timeout_ms / 1000)
+        if worker is None:
+            raise slots_busy_error(self.max_concurrent_queries, self.query_timeout_ms)
+        return worker
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker that timed out or failed, and start another in its place."""

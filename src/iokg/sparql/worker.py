@@ -123,19 +123,28 @@ class _LineCap:
 
 
 class StoreHandle:
-    """The open store of one worker, reopened when the store link points at a new build."""
+    """The open store of one worker, reopened when the store link points at a new build.
+
+    Which build the link points at is learned per job from one ``stat`` of the link (the device
+    and inode of the directory it leads to), not by resolving the path component by component."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.opened: Path | None = None
         self.store: ox.Store | None = None
+        self._identity: tuple[int, int] | None = None
 
     def get(self) -> ox.Store:
-        current = resolve_store(self.path)
-        if self.store is None or current != self.opened:
+        try:
+            found = os.stat(self.path)
+            identity = (found.st_dev, found.st_ino)
+        except OSError:
+            identity = None  # resolve_store below says what is missing
+        if self.store is None or identity is None or identity != self._identity:
             self.store = None  # drop the old build first
-            self.store = open_read_only(self.path)
-            self.opened = current
+            current = resolve_store(self.path)
+            self.store = open_read_only(current)
+            self.opened, self._identity = current, identity
         return self.store
 
 
