@@ -61,7 +61,7 @@ from iokg.settings import Settings
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.executor import QueryExecutor, slots_busy_error, timeout_error
 from iokg.sparql.negotiation import Formats, one_format
-from iokg.sparql.screening import MAX_QUERY_DEPTH, screen
+from iokg.sparql.screening import MAX_QUERY_DEPTH, screen_cached
 from iokg.sparql.worker import Rows, RowsJob, Serialized, SparqlJob
 
 T = TypeVar("T")
@@ -207,7 +207,7 @@ class QueryService:
 
         Raises Forbidden (updates, SERVICE), NotAcceptable, InvalidQuery (syntax), QueryTimeout,
         StoreNotFound."""
-        screened = screen(query, self.max_query_depth)
+        screened = screen_cached(query, self.max_query_depth)
         job = SparqlJob(query, one_format(formats, screened.form), self.max_result_rows, dataset,
                         union_default_graph=not screened.has_dataset_clause, base_iri=base_iri)
         free = await self._acquire_slot()
