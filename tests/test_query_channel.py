@@ -152,9 +152,10 @@ def test_a_cancelled_request_takes_its_running_worker_with_it(big_store):
             query.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await query
+            # at once: the next query waits on the loop for the replacement being started
+            answer = await asyncio.wait_for(s.sparql(SIMPLE, formats=CSV), 30)
             after = await wait_until(lambda: (p := s.worker_pids()) and before not in p and p, 30,
                                      "a new worker in place of the cancelled one")
-            answer = await asyncio.wait_for(s.sparql(SIMPLE, formats=CSV), 30)
             return before, after, answer
 
     before, after, answer = run(scenario())

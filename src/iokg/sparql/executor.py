@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 #: How long a freshly started worker may take to import pyoxigraph and open the store.
 WORKER_START_TIMEOUT_S = 60.0
+#: How often a query on the event loop looks for an idle worker when none is (a replacement starting).
+IDLE_POLL_S = 0.005
 
 
 class _Worker:
@@ -241,8 +243,8 @@ class QueryExecutor:
         reply awaited on the loop (no thread waits for it). A worker past the limit, or lost, is
         killed at once; its replacement starts on a thread of the loop's."""
         worker = self._idle_now()
-        if worker is None:  # only while a replacement is being started: wait for it on a thread
-            worker = await asyncio.get_running_loop().run_in_executor(None, self._take_idle)
+        if worker is None:  # only while a replacement is being started
+            worker = await self._wait_idle()
         try:
             await worker.wait_ready_async()
             deadline = time.monotonic() + self._limit_ms(timeout_ms) / 1000
@@ -276,6 +278,16 @@ class QueryExecutor:
         if not self._started:
             raise RuntimeError("the query executor is not started")
         return self._idle.get_nowait()
+
+    async def _wait_idle(self) -> _Worker:
+        """A worker as soon as one is idle, looked for every few milliseconds on the loop (no thread
+        that a cancelled request could leave holding a worker), up to the time limit."""
+        deadline = time.monotonic() + self.query_timeout_ms / 1000
+        while (worker := self._idle_now()) is None:
+            if time.monotonic() >= deadline:
+                raise slots_busy_error(self.max_concurrent_queries, self.query_timeout_ms)
+            await asyncio.sleep(IDLE_POLL_S)
+        return worker
 
     def _take_idle(self) -> _Worker:
         if not self._started:
