@@ -19,7 +19,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette._utils import get_route_path
 from starlette.datastructures import URL
 
 from iokg.api.errors import core_error_response
@@ -115,6 +114,12 @@ def _header(scope: dict, name: bytes) -> str | None:
     return None
 
 
+def _route_path(scope: dict) -> str:
+    """The path as the app's router matches it: without the ``root_path`` a proxy mounted it under."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root + "/") else path
+
+
 class _ClientGone(Exception):
     pass
 
@@ -127,7 +132,7 @@ class SparqlEndpoint:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "POST") or get_route_path(scope) != "/sparql":
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST") or _route_path(scope) != "/sparql":
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
