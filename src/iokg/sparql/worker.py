@@ -1,6 +1,6 @@
 """The code that runs inside a query worker process (see `iokg.sparql.executor`).
 
-A worker opens the store read-only, then answers jobs from its pipe one at a time. Each job is
+A worker opens the store read-only, then answers jobs from its socket one at a time. Each job is
 evaluated, serialized or read to its end, and its iterator dropped, in one call on the worker's
 main thread (pyoxigraph result iterators must not cross threads). The row cap is applied here,
 while the result is read; the parent kills the whole process when a job runs past its time
@@ -258,7 +258,7 @@ PARENT_CHECK_INTERVAL_S = 1.0
 def _exit_with_parent() -> None:
     """Exit as soon as the parent is gone, even in the middle of a query.
 
-    A worker otherwise notices only when it next reads its pipe, and a runaway query of a
+    A worker otherwise notices only when it next reads its socket, and a runaway query of a
     killed server would burn a core until it ends. Evaluation releases the GIL, so this
     thread gets to run.
     """
