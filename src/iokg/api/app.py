@@ -77,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.search = backend.search  # the search index of the build it serves
     app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
+    app.add_middleware(sparql.SparqlEndpoint)  # added first: innermost, inside CORS, security headers, admission
     install_cors(app)
     install_security_headers(app)  # outside CORS: its refusals get the headers too
     if backend.remote:

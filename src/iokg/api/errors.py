@@ -93,6 +93,11 @@ def _snake(phrase: str) -> str:
 
 
 async def _core_error(request: Request, error: Exception) -> JSONResponse:
+    return core_error_response(error)
+
+
+def core_error_response(error: Exception) -> JSONResponse:
+    """The answer to a core error (`iokg.errors`): its status, the one shape, ``Retry-After`` if it has one."""
     status, type_ = status_and_type(error)
     response = error_response(
         status, type_, str(error), getattr(error, "limit", None), getattr(error, "position", None)

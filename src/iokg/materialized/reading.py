@@ -48,10 +48,14 @@ class MaterializedRows:
                 key = str(resolve_store(self.store))
             except StoreNotFound:
                 return None
+        file = self.store.parent / key / FILENAME
         cached = getattr(self._local, "opened", None)
         if cached is not None and cached[0] == key:
+            # an open file outlives its directory: a build moved or deleted under a running server
+            # is gone for it too (one stat), and the lookups say so (the store is not found)
+            if not os.path.exists(file):
+                return None
             return cached[1]
-        file = self.store.parent / key / FILENAME
         if not file.is_file():
             return None
         conn = sqlite3.connect(file.as_uri() + "?mode=ro", uri=True, check_same_thread=False)

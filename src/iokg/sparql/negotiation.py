@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -211,6 +212,17 @@ def request_formats(named: Formats | None, accept: str | None) -> Formats:
     """
     if named is not None:
         return named
+    if accept is not None and len(accept) > CACHED_ACCEPT_CHARS:
+        return choose_formats(accept)
+    return _choose_remembered(accept)
+
+
+#: ``Accept`` headers up to this many characters have their negotiation remembered.
+CACHED_ACCEPT_CHARS = 1024
+
+
+@functools.lru_cache(maxsize=256)
+def _choose_remembered(accept: str | None) -> Formats:
     return choose_formats(accept)
 
 

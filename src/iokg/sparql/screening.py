@@ -32,6 +32,7 @@ iokg.errors.Forbidden: federated queries (SERVICE) are refused: this service nev
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -188,3 +189,25 @@ def screen(text: str, max_depth: int = MAX_QUERY_DEPTH) -> Screened:
         )
     form = QueryForm(first.lower()) if first in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"} else None
     return Screened(form=form, has_dataset_clause="FROM" in words)
+
+
+#: Texts up to this many characters have their screening remembered (`screen_cached`).
+CACHED_TEXT_CHARS = 4096
+
+
+@functools.lru_cache(maxsize=512)
+def _screen_remembered(text: str, max_depth: int) -> Screened:
+    return screen(text, max_depth)
+
+
+def screen_cached(text: str, max_depth: int = MAX_QUERY_DEPTH) -> Screened:
+    """`screen`, remembered for the last 512 texts of up to `CACHED_TEXT_CHARS` characters (a
+    client repeating a query, or a point query per entity of the same shape, skips the lexer).
+    Refusals are not remembered: they raise again each time.
+
+    >>> screen_cached("ASK { ?s ?p ?o }") is screen_cached("ASK { ?s ?p ?o }")
+    True
+    """
+    if len(text) > CACHED_TEXT_CHARS:
+        return screen(text, max_depth)
+    return _screen_remembered(text, max_depth)

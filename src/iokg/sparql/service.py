@@ -16,8 +16,11 @@ query counted once for the whole lookup.
 Every door first holds one of ``max_concurrent_queries`` slots, as many as there are workers. A
 request waits for a slot on the event loop (an `asyncio.Semaphore`), never on a thread, so waiting
 requests cannot starve the thread pool; a request that waits longer than the time limit gets
-`QueryTimeout` (``IOKG_MAX_CONCURRENT_QUERIES``). Only a request holding a slot uses a thread, to
-wait on its worker's pipe; the service keeps one thread per slot for that.
+`QueryTimeout` (``IOKG_MAX_CONCURRENT_QUERIES``). A client's SPARQL then needs no thread either:
+its job is written to the worker's socket and the reply awaited on the event loop
+(`QueryExecutor.submit_async`). A lookup holding a slot runs on one of the service's threads (one
+per slot), since the core's lookups are plain functions; its named queries wait on the worker's
+socket from there.
 
 Limits are applied inside the pool: the worker cuts the result at the row cap while reading it,
 and the executor kills a worker at the time limit.
@@ -62,7 +65,7 @@ from iokg.sparql.dataset import Dataset
 from iokg.sparql.executor import QueryExecutor, slots_busy_error, timeout_error
 from iokg.sparql.negotiation import Formats, one_format
 from iokg.sparql.prefixes import PREDECLARED
-from iokg.sparql.screening import MAX_QUERY_DEPTH, screen
+from iokg.sparql.screening import MAX_QUERY_DEPTH, screen_cached
 from iokg.sparql.worker import Rows, RowsJob, Serialized, SparqlJob
 
 T = TypeVar("T")
@@ -164,18 +167,28 @@ class QueryService:
     async def slot(self) -> AsyncIterator[PooledStore]:
         """Wait, on the event loop, for a free worker; hold it for the block. The store given runs
         named queries in the pool, within the time limit from now."""
-        if self._free is None:
-            raise RuntimeError("the query service is not open: the app's lifespan opens it (uvicorn runs it; "
-                               "in tests, enter Starlette's TestClient as a context manager)")
-        try:
-            async with asyncio.timeout(self.query_timeout_ms / 1000):
-                await self._free.acquire()
-        except TimeoutError:
-            raise slots_busy_error(self.slots, self.query_timeout_ms) from None
+        free = await self._acquire_slot()
         try:
             yield self._slot_store(time.monotonic() + self.query_timeout_ms / 1000)
         finally:
-            self._free.release()
+            free.release()
+
+    async def _acquire_slot(self) -> asyncio.Semaphore:
+        """Take a slot (release it on the semaphore returned): at once when one is free, else
+        waiting up to the time limit."""
+        free = self._free
+        if free is None:
+            raise RuntimeError("the query service is not open: the app's lifespan opens it (uvicorn runs it; "
+                               "in tests, enter Starlette's TestClient as a context manager)")
+        if not free.locked():  # a free slot, no one waiting before us: no timer to set
+            await free.acquire()
+            return free
+        try:
+            async with asyncio.timeout(self.query_timeout_ms / 1000):
+                await free.acquire()
+        except TimeoutError:
+            raise slots_busy_error(self.slots, self.query_timeout_ms) from None
+        return free
 
     def _slot_store(self, deadline: float) -> PooledStore:
         """The store a slot's holder reads (a remote service gives its own)."""
@@ -202,11 +215,14 @@ class QueryService:
 
         Raises Forbidden (updates, SERVICE), NotAcceptable, InvalidQuery (syntax), QueryTimeout,
         StoreNotFound."""
-        screened = screen(query, self.max_query_depth)
+        screened = screen_cached(query, self.max_query_depth)
         job = SparqlJob(query, one_format(formats, screened.form), self.max_result_rows, dataset,
                         union_default_graph=not screened.has_dataset_clause, base_iri=base_iri)
-        async with self.slot():
-            return await self._in_thread(self.executor.submit, job)
+        free = await self._acquire_slot()
+        try:  # on the event loop: the job goes to the worker's socket, its reply is awaited there
+            return await self.executor.submit_async(job)
+        finally:
+            free.release()
 
     async def rows(self, name: str, values: Mapping[str, Any]) -> tuple[NamedQuery, Rows]:
         """The named query ``name`` with ``values`` (text as sent, or typed: `iokg.dates.AsOf`,

@@ -1,12 +1,12 @@
 """The code that runs inside a query worker process (see `iokg.sparql.executor`).
 
-A worker opens the store read-only, then answers jobs from its pipe one at a time. Each job is
+A worker opens the store read-only, then answers jobs from its socket one at a time. Each job is
 evaluated, serialized or read to its end, and its iterator dropped, in one call on the worker's
 main thread (pyoxigraph result iterators must not cross threads). The row cap is applied here,
 while the result is read; the parent kills the whole process when a job runs past its time
 limit: that is the only way to stop pyoxigraph.
 
-Messages (all picklable):
+Messages (all picklable), framed over the worker's end of a socket pair (`iokg.sparql.channel`):
 
 - parent → worker: a `SparqlJob` (a client's query, to serialize in one format) or a `RowsJob`
   (a named query with bound parameters, whose rows come back as terms);
@@ -31,6 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from iokg import errors
+from iokg.sparql.channel import recv_message, send_message
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.prefixes import PREDECLARED
 from iokg.sparql.syntax import syntax_error
@@ -122,19 +123,28 @@ class _LineCap:
 
 
 class StoreHandle:
-    """The open store of one worker, reopened when the store link points at a new build."""
+    """The open store of one worker, reopened when the store link points at a new build.
+
+    Which build the link points at is learned per job from one ``stat`` of the link (the device
+    and inode of the directory it leads to), not by resolving the path component by component."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.opened: Path | None = None
         self.store: ox.Store | None = None
+        self._identity: tuple[int, int] | None = None
 
     def get(self) -> ox.Store:
-        current = resolve_store(self.path)
-        if self.store is None or current != self.opened:
+        try:
+            found = os.stat(self.path)
+            identity = (found.st_dev, found.st_ino)
+        except OSError:
+            identity = None  # resolve_store below says what is missing
+        if self.store is None or identity is None or identity != self._identity:
             self.store = None  # drop the old build first
-            self.store = open_read_only(self.path)
-            self.opened = current
+            current = resolve_store(self.path)
+            self.store = open_read_only(current)
+            self.opened, self._identity = current, identity
         return self.store
 
 
@@ -248,7 +258,7 @@ PARENT_CHECK_INTERVAL_S = 1.0
 def _exit_with_parent() -> None:
     """Exit as soon as the parent is gone, even in the middle of a query.
 
-    A worker otherwise notices only when it next reads its pipe, and a runaway query of a
+    A worker otherwise notices only when it next reads its socket, and a runaway query of a
     killed server would burn a core until it ends. Evaluation releases the GIL, so this
     thread gets to run.
     """
@@ -263,18 +273,18 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="iokg-parent-watch", daemon=True).start()
 
 
-def main(conn: Any, store_path: str) -> None:
-    """Worker process entry point: answer jobs from ``conn`` until it closes."""
+def main(sock: Any, store_path: str) -> None:
+    """Worker process entry point: answer jobs from ``sock`` (a socket) until it closes."""
     _exit_with_parent()
     handle = StoreHandle(Path(store_path))
     try:
         handle.get()  # warm up; a missing store is reported per query
     except Exception:
         pass
-    conn.send(("ready", os.getpid()))
+    send_message(sock, ("ready", os.getpid()))
     while True:
         try:
-            job = conn.recv()
+            job = recv_message(sock)
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
@@ -288,8 +298,8 @@ def main(conn: Any, store_path: str) -> None:
         except Exception as e:  # an engine bug must not kill the worker silently
             reply = ("error", errors.QueryWorkerFailed(f"{type(e).__name__}: {e}"))
         try:
-            conn.send(reply)
+            send_message(sock, reply)
         except (pickle.PicklingError, TypeError, AttributeError) as e:  # an error that does not pickle
-            conn.send(("error", errors.QueryWorkerFailed(f"{reply[1]!s} ({type(e).__name__})")))
+            send_message(sock, ("error", errors.QueryWorkerFailed(f"{reply[1]!s} ({type(e).__name__})")))
         except (BrokenPipeError, OSError):
             return

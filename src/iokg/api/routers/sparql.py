@@ -3,15 +3,27 @@
 The protocol itself lives in `iokg.sparql.protocol`; queries run through the client-SPARQL door
 of `iokg.sparql.service.QueryService` (screened, one format negotiated, run in a worker, bytes
 back). This module only moves bytes between HTTP and those two.
+
+A query is answered by `SparqlEndpoint`, a small ASGI middleware just inside the app's own
+(admission, security headers and CORS still wrap it): it reads the request straight from the
+ASGI scope and sends pyoxigraph's bytes, without FastAPI's routing, request object and dependency
+machinery, which cost more than the rest of a point query in the server process
+(docs/performance.md). Errors take the one JSON shape (`iokg.api.errors.core_error_response`).
+The routes below declare the endpoint in the OpenAPI document and answer what the middleware
+passes on: a bare ``GET`` (the service description, or the query page), ``HEAD``, ``OPTIONS``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import URL
 
+from iokg.api.errors import core_error_response
 from iokg.api.links import path_for
-from iokg.errors import NotAcceptable
+from iokg.errors import IokgError, NotAcceptable
 from iokg.sparql import protocol
 from iokg.sparql.description import service_description
 from iokg.sparql.service import QueryService
@@ -71,26 +83,90 @@ async def sparql_options() -> Response:
 async def answer(request: Request) -> Response:
     """Read a protocol request, run it in a query worker, send pyoxigraph's bytes as they are."""
     settings = request.app.state.settings
-    service: QueryService = request.app.state.service
     body = await read_body(request, settings.max_request_bytes) if request.method == "POST" else b""
-    parsed = protocol.parse_request(
-        request.method,
-        request.scope.get("query_string", b""),
-        request.headers.get("content-type"),
-        body,
-        max_request_bytes=settings.max_request_bytes,
-    )
-    accept = request.headers.get("accept")
+    parsed = parse(request.method, request.scope, body, settings.max_request_bytes)
     if parsed.query is None:
-        return describe_service(request, accept)
+        return describe_service(request, request.headers.get("accept"))
+    return await run(request.app.state.service, parsed, request.headers.get("accept"), endpoint_url(request))
+
+
+def parse(method: str, scope: dict, body: bytes, max_request_bytes: int) -> protocol.SparqlRequest:
+    return protocol.parse_request(method, scope.get("query_string", b""), _header(scope, b"content-type"), body,
+                                  max_request_bytes=max_request_bytes)
+
+
+async def run(service: QueryService, parsed: protocol.SparqlRequest, accept: str | None, base_iri: str) -> Response:
+    """The answer to a parsed query: pyoxigraph's bytes, flagged when the row cap cut them."""
+    assert parsed.query is not None
     formats = protocol.request_formats(parsed.formats, accept)
-    result = await service.sparql(parsed.query, formats=formats, dataset=parsed.dataset,
-                                  base_iri=endpoint_url(request))
+    result = await service.sparql(parsed.query, formats=formats, dataset=parsed.dataset, base_iri=base_iri)
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[ROW_LIMIT_HEADER] = str(service.max_result_rows)
     return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _route_path(scope: dict) -> str:
+    """The path as the app's router matches it: without the ``root_path`` a proxy mounted it under."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root + "/") else path
+
+
+class _ClientGone(Exception):
+    pass
+
+
+class SparqlEndpoint:
+    """ASGI middleware answering ``GET /sparql?query=`` and ``POST /sparql`` itself (see the module);
+    every other request goes on to ``app``."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST") or _route_path(scope) != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        try:
+            body = await _read_body(receive, scope, state.settings.max_request_bytes) if scope["method"] == "POST" else b""
+            parsed = parse(scope["method"], scope, body, state.settings.max_request_bytes)
+            if parsed.query is None:  # a bare GET: the route describes the service
+                await self.app(scope, receive, send)
+                return
+            base_iri = str(URL(scope=scope)).split("?", 1)[0]
+            response = await run(state.service, parsed, _header(scope, b"accept"), base_iri)
+        except IokgError as e:
+            response = core_error_response(e)
+        except _ClientGone:  # nobody left to answer (as iokg.api.errors does for the routes)
+            response = Response(status_code=400)
+        await response(scope, receive, send)
+
+
+async def _read_body(receive: Any, scope: dict, max_request_bytes: int) -> bytes:
+    """`read_body` on raw ASGI messages."""
+    length = _header(scope, b"content-length")
+    if length and length.isdigit():
+        protocol.check_size(int(length), max_request_bytes)
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise _ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        protocol.check_size(size, max_request_bytes)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def endpoint_url(request: Request) -> str:
