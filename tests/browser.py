@@ -7,7 +7,8 @@ Fixtures (registered for every test by ``conftest.py``):
   browser **fails** the test with a message saying so; it never skips.
 - ``page``: a fresh ``Page`` in its own context (desktop viewport, downloads accepted) that
   may only reach 127.0.0.1 / localhost: any other request is aborted, and the test fails at
-  teardown naming it. A screenshot of its last state is saved as ``last-<test name>.png``.
+  teardown naming it. When the test fails, a screenshot of its last state is saved as
+  ``last-<test name>.png``.
 - ``new_page(**context_options)``: more pages, e.g. ``new_page(java_script_enabled=False)``
   or ``new_page(viewport={"width": 375, "height": 800})``, with the same guard.
 
@@ -158,9 +159,13 @@ def new_page(chromium, request) -> Iterator[Callable[..., object]]:
 
 @pytest.fixture
 def page(new_page, request) -> Iterator[object]:
-    """A desktop-sized page; its last state (the viewport) is saved as a screenshot."""
+    """A desktop-sized page; if the test failed, its last state (the viewport) is saved as a
+    screenshot (``conftest.py`` files each phase's report on the test as ``report_<phase>``)."""
     p = new_page()
     yield p
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
     try:
         screenshot(p, "last-" + request.node.name, full_page=False)
     except Exception:  # a closed page has nothing to show

@@ -1,9 +1,16 @@
 """Shared fixtures: stores built by the real build from small YAML folders (each once per session),
 the app over them in this process (`sites`, `data_site`: one per store and settings, shared by
-the whole session), and real servers where the process matters."""
+the whole session), and real servers where the process matters.
+
+The suite runs under pytest-xdist (pyproject.toml: ``-n auto --dist loadfile``): each test file
+runs whole on one worker, so a module's fixtures are set up once. The read-only stores the
+session fixtures build (`basic_store`, `data_store`, ...) are built once for all workers
+(`built_once`); anything a test writes to lives under its own ``tmp_path``."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 import sys
@@ -21,13 +28,60 @@ from sparql_server import InProcessSite, build_big_store, build_store, in_proces
 FIXTURES = Path(__file__).parent / "fixtures"
 BASIC = FIXTURES / "basic"
 
+#: Test files that take longest, run first so that the workers finish together (xdist hands out
+#: files in collection order); the others keep their order.
+SLOWEST_FIRST = (
+    "tests/test_datasets_scale.py",
+    "tests/test_materialized.py",
+    "tests/test_remote_publish.py",
+    "tests/test_remote.py",
+    "tests/test_pages_quality_browser.py",
+    "tests/test_wheel.py",
+    "tests/test_faults.py",
+    "tests/test_bench.py",
+    "tests/test_pages_entities_browser.py",
+    "tests/test_hostile_fuzz.py",
+    "tests/test_shapes.py",
+    "tests/test_hostile_pages.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test (``item.report_call``...), for fixtures that act on failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """``make(path)`` once per test run, even across pytest-xdist workers (the first to take the lock
+    builds, the others wait, then read the same store), and return ``path``. Only for stores no
+    test modifies."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        path = tmp_path_factory.mktemp(name) / "store"
+        make(path)
+        return path
+    folder = tmp_path_factory.getbasetemp().parent / f"shared-{name}"  # the run's folder, above each worker's
+    folder.mkdir(exist_ok=True)
+    path, done = folder / "store", folder / "built"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            make(path)
+            done.touch()
+    return path
+
 
 @pytest.fixture(scope="session")
 def basic_store(tmp_path_factory) -> Path:
     """The `basic` fixture folder, built once per session (do not modify it)."""
-    store = tmp_path_factory.mktemp("basic") / "store"
-    build(BASIC, store)
-    return store
+    return built_once(tmp_path_factory, "basic", lambda store: build(BASIC, store))
 
 
 @pytest.fixture
@@ -78,10 +132,11 @@ def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def limited_server(big_store: Path):
-    """A server with small limits: 500 ms, 50 rows, 4000 bytes, 2 workers."""
+    """A server with small limits: 2000 ms, 50 rows, 4000 bytes, 2 workers (the time limit leaves
+    the other worker room to answer while a runaway query runs, on a loaded machine too)."""
     with running_server(
         big_store,
-        query_timeout_ms=500,
+        query_timeout_ms=2000,
         max_result_rows=50,
         max_request_bytes=4000,
         max_concurrent_queries=2,
@@ -92,9 +147,7 @@ def limited_server(big_store: Path):
 @pytest.fixture(scope="session")
 def lookups_store_path(tmp_path_factory) -> Path:
     """The lookups corpus (derivation, disputes, denials, partial dates, a shared alias), built."""
-    path = tmp_path_factory.mktemp("lookups") / "store"
-    build(FIXTURES / "lookups", path)
-    return path
+    return built_once(tmp_path_factory, "lookups", lambda store: build(FIXTURES / "lookups", store))
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,9 +157,7 @@ DATA = ROOT / "data"
 @pytest.fixture(scope="session")
 def data_store(tmp_path_factory) -> Path:
     """The store built from the curated data/ (the same build `iokg build` runs), once per session."""
-    store = tmp_path_factory.mktemp("data-store") / "store"
-    build(DATA, store)
-    return store
+    return built_once(tmp_path_factory, "data-store", lambda store: build(DATA, store))
 
 
 @pytest.fixture(scope="session")

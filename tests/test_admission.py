@@ -8,12 +8,20 @@ while other requests arrive; they are refused with Retry-After in the one error 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from iokg.api.admission import AdmissionLimit, overloaded_body
 from iokg.api.app import create_app
 from iokg.settings import Settings
+
+
+def on_a_thread(coroutine):
+    """``asyncio.run`` on a thread of its own: the browser tests' Playwright keeps a loop running in
+    this one (under pytest-xdist a worker may have run them before this module)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _app(store, limit: int):
@@ -31,7 +39,7 @@ def test_requests_past_the_limit_are_refused_with_retry_after(basic_store):
             return await asyncio.gather(client.get("/e/alpha"), *(client.get("/entities/alpha") for _ in range(4)),
                                         client.get("/healthz"))
 
-    first, *others, health = asyncio.run(run())
+    first, *others, health = on_a_thread(run())
     assert first.status_code == 200
     refused = [r for r in others if r.status_code == 503]
     assert refused, [r.status_code for r in others]
@@ -54,7 +62,7 @@ def test_under_the_limit_nothing_is_refused(basic_store):
                                                                          base_url="http://test") as client:
             return await asyncio.gather(*(client.get("/entities/alpha") for _ in range(8)))
 
-    assert [r.status_code for r in asyncio.run(run())] == [200] * 8
+    assert [r.status_code for r in on_a_thread(run())] == [200] * 8
 
 
 def test_the_slot_is_given_back_when_the_app_fails():
@@ -71,7 +79,7 @@ def test_the_slot_is_given_back_when_the_app_fails():
                 pass
         return limit.in_flight, limit.refused
 
-    assert asyncio.run(run()) == (0, 0)
+    assert on_a_thread(run()) == (0, 0)
 
 
 def test_refusal_body_is_the_error_shape():
@@ -117,5 +125,5 @@ def test_a_request_still_sending_its_body_holds_no_place():
         slow.cancel()
         return answered[0]["status"], limit.in_flight
 
-    status, in_flight = asyncio.run(run())
+    status, in_flight = on_a_thread(run())
     assert status == 200 and in_flight == 0

@@ -10,6 +10,7 @@ import asyncio
 import doctest
 import importlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -137,7 +138,8 @@ def test_measuring_loop_on_both_servers(bench_graph, tmp_path):
                 assert cell.iokg.requests == cell.oxigraph.requests > 0
         return procs
 
-    procs = asyncio.run(run())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests' Playwright keeps one running here
+        procs = thread.submit(asyncio.run, run()).result()
     assert all(p.poll() is not None for p in procs)  # both stopped
 
 

@@ -1,5 +1,5 @@
 """Limits of /sparql over a real uvicorn process: time limit (the worker is really killed),
-concurrency, row cap, request size. The server runs with 500 ms, 50 rows, 4000 bytes, 2 workers."""
+concurrency, row cap, request size. The server runs with 2000 ms, 50 rows, 4000 bytes, 2 workers."""
 
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ def test_runaway_query_is_stopped_its_worker_killed_and_service_goes_on(limited_
     assert r.status_code == 503
     error = r.json()["error"]
     assert error["type"] == "query_timeout"
-    assert "500 ms" in error["message"] and "IOKG_QUERY_TIMEOUT_MS" in error["message"]
-    assert error["limit"] == {"setting": "IOKG_QUERY_TIMEOUT_MS", "value": 500}
-    assert 0.5 <= outcome["seconds"] < 5
+    assert "2000 ms" in error["message"] and "IOKG_QUERY_TIMEOUT_MS" in error["message"]
+    assert error["limit"] == {"setting": "IOKG_QUERY_TIMEOUT_MS", "value": 2000}
+    assert 2 <= outcome["seconds"] < 10
 
     # the busy worker is gone (killed and reaped), a fresh one took its place
     assert not is_alive(busy)
