@@ -78,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.links = Links(settings.public_url)  # addresses to cite: never from the Host header
     install_error_handlers(app)
     app.add_middleware(sparql.SparqlEndpoint)  # added first: innermost, inside CORS, security headers, admission
+    app.add_middleware(lookups.NamedQueryEndpoint)  # named queries the materialized rows answer, likewise
     install_cors(app)
     install_security_headers(app)  # outside CORS: its refusals get the headers too
     if backend.remote:

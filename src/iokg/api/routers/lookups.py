@@ -18,16 +18,19 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
+from starlette.datastructures import QueryParams
 
 from iokg import browse, dates, provenance
 from iokg import search as searching
 from iokg.api.links import links_of, path_for, thing_path
+from iokg.api.routers.sparql import header, route_path
 from iokg.api.slots import graph_of, hold_slot
 from iokg.dates import AsOf
-from iokg.errors import EntityNotFound, NotAcceptable, ProtocolError
+from iokg.errors import EntityNotFound, IokgError, NotAcceptable, ProtocolError
 from iokg.queries import load_queries
 from iokg.sparql import rows as named_rows
 from iokg.sparql.negotiation import HTML, Offer, negotiate
+from iokg.sparql.service import Rows
 
 router = APIRouter(tags=["lookups"])
 
@@ -158,13 +161,18 @@ FORMAT_KEY = "as"
 
 
 def _row_format(request: Request) -> str:
-    named = request.query_params.getlist(FORMAT_KEY)
+    return _row_format_of(request.query_params, request.headers.get("accept"))
+
+
+def _row_format_of(params: QueryParams, accept: str | None) -> str:
+    """The media type of a named query's rows: ``as=…`` if given, else by ``Accept``."""
+    named = params.getlist(FORMAT_KEY)
     if named:
         by_name = dict(ROW_FORMATS)
         if len(named) > 1 or named[0] not in by_name:
             raise ProtocolError(f"`{FORMAT_KEY}` takes one of {', '.join(by_name)} (once)")
         return by_name[named[0]]
-    offer = negotiate(request.headers.get("accept"), _ROW_OFFERS)
+    offer = negotiate(accept, _ROW_OFFERS)
     if offer is None:
         raise NotAcceptable("a named query's rows come as " + ", ".join(m for _, m in ROW_FORMATS))
     return offer.serves
@@ -184,6 +192,11 @@ async def named_query(request: Request, name: str):
     media_type = _row_format(request)
     values = {k: v for k, v in request.query_params.items() if k != FORMAT_KEY}
     _, result = await request.app.state.service.rows(name, values)
+    return rows_response(name, media_type, result, request.app.state.settings.max_result_rows)
+
+
+def rows_response(name: str, media_type: str, result: Rows, max_result_rows: int) -> Response:
+    """A named query's rows in ``media_type`` (JSON `QueryRows`, CSV or TSV)."""
     columns = named_rows.columns(result.rows)
     headers = {"Vary": "Accept"}
     if media_type == "application/json":
@@ -191,10 +204,48 @@ async def named_query(request: Request, name: str):
                          truncated=result.truncated)
         return Response(body.model_dump_json(), media_type=media_type, headers=headers)
     if result.truncated:
-        headers.update({"X-IOKG-Truncated": "true",
-                        "X-IOKG-Row-Limit": str(request.app.state.settings.max_result_rows)})
+        headers.update({"X-IOKG-Truncated": "true", "X-IOKG-Row-Limit": str(max_result_rows)})
     write = named_rows.to_csv if media_type == "text/csv" else named_rows.to_tsv
     return Response(write(columns, result.rows), media_type=media_type, headers=headers)
+
+
+class NamedQueryEndpoint:
+    """ASGI middleware answering ``GET /queries/{name}`` itself when the build's materialized rows
+    hold the answer (`QueryService.materialized_rows`: a local point read, no worker), with the
+    same bytes and headers as the route; everything else, errors included, goes on to ``app``
+    (the route answers them). Like `iokg.api.routers.sparql.SparqlEndpoint`, it saves FastAPI's
+    routing and dependency machinery on the requests that are only a read."""
+
+    PREFIX = "/queries/"
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        response = None
+        if scope["type"] == "http" and scope["method"] == "GET":
+            path = route_path(scope)
+            name = path[len(self.PREFIX):] if path.startswith(self.PREFIX) else ""
+            if name and "/" not in name:
+                response = self._answer(scope, name)
+        if response is None:
+            await self.app(scope, receive, send)
+            return
+        await response(scope, receive, send)
+
+    @staticmethod
+    def _answer(scope: dict, name: str) -> Response | None:
+        state = scope["app"].state
+        try:
+            params = QueryParams(scope.get("query_string", b"").decode("latin-1"))
+            media_type = _row_format_of(params, header(scope, b"accept"))
+            values = {k: v for k, v in params.items() if k != FORMAT_KEY}
+            found = state.service.materialized_rows(name, values)
+        except IokgError:
+            return None  # the route says what is wrong, in the one error shape
+        if found is None:
+            return None
+        return rows_response(name, media_type, found[1], state.settings.max_result_rows)
 
 
 #: What an IRI dereferences to: kind -> (JSON lookup route, HTML page route).

@@ -91,7 +91,7 @@ async def answer(request: Request) -> Response:
 
 
 def parse(method: str, scope: dict, body: bytes, max_request_bytes: int) -> protocol.SparqlRequest:
-    return protocol.parse_request(method, scope.get("query_string", b""), _header(scope, b"content-type"), body,
+    return protocol.parse_request(method, scope.get("query_string", b""), header(scope, b"content-type"), body,
                                   max_request_bytes=max_request_bytes)
 
 
@@ -107,14 +107,14 @@ async def run(service: QueryService, parsed: protocol.SparqlRequest, accept: str
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 
-def _header(scope: dict, name: bytes) -> str | None:
+def header(scope: dict, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key.lower() == name:
             return value.decode("latin-1")
     return None
 
 
-def _route_path(scope: dict) -> str:
+def route_path(scope: dict) -> str:
     """The path as the app's router matches it: without the ``root_path`` a proxy mounted it under."""
     path, root = scope["path"], scope.get("root_path", "")
     return path[len(root):] if root and path.startswith(root + "/") else path
@@ -132,7 +132,7 @@ class SparqlEndpoint:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "POST") or _route_path(scope) != "/sparql":
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST") or route_path(scope) != "/sparql":
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
@@ -143,7 +143,7 @@ class SparqlEndpoint:
                 await self.app(scope, receive, send)
                 return
             base_iri = str(URL(scope=scope)).split("?", 1)[0]
-            response = await run(state.service, parsed, _header(scope, b"accept"), base_iri)
+            response = await run(state.service, parsed, header(scope, b"accept"), base_iri)
         except IokgError as e:
             response = core_error_response(e)
         except _ClientGone:  # nobody left to answer (as iokg.api.errors does for the routes)
@@ -153,7 +153,7 @@ class SparqlEndpoint:
 
 async def _read_body(receive: Any, scope: dict, max_request_bytes: int) -> bytes:
     """`read_body` on raw ASGI messages."""
-    length = _header(scope, b"content-length")
+    length = header(scope, b"content-length")
     if length and length.isdigit():
         protocol.check_size(int(length), max_request_bytes)
     chunks, size = [], 0
