@@ -16,11 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from iokg.bench.virtuoso import GRANTS, virtuoso_ini
 from sparql_server import free_port
-
-#: Where Debian's Virtuoso keeps the files its HTTP server needs.
-VIRTUOSO_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
-VIRTUOSO_VAD = Path("/usr/share/virtuoso-opensource-7/vad")
 
 
 def _wait_for(url: str, process: subprocess.Popen, what: str, seconds: float = 60) -> None:
@@ -70,54 +67,6 @@ def oxigraph_store(folder: Path, port: int | None = None, timeout_s: int = 10) -
         _stop(process)
 
 
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DisableTcpSocket = 0
-MaxClientConnections = 20
-CheckpointInterval = 60
-CaseMode = 2
-DirsAllowed = ., {vad}
-VADInstallDir = {vad}/
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {vsp}
-MaxClientConnections = 20
-ServerThreads = 20
-Charset = UTF-8
-EnabledGzipContent = 0
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-; the cost estimator refuses iokg's lookups (a VALUES-bound id inside OPTIONALs) at its default
-MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime = 60
-"""
-
-#: Anonymous SPARQL Update on /sparql and Graph Store Protocol writes on /sparql-graph-crud.
-VIRTUOSO_GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET (\'nobody\', 7);'
 
 
 @contextmanager
@@ -129,14 +78,13 @@ def virtuoso_store(folder: Path) -> Iterator[dict[str, str]]:
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port,
-                                       vsp=VIRTUOSO_VSP, vad=VIRTUOSO_VAD))
+    ini.write_text(virtuoso_ini(folder, sql_port, http_port, buffers=10_000, connections=20))
     process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait_for(base + "/sparql", process, "virtuoso-t", seconds=120)
-        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={VIRTUOSO_GRANTS}"],
+        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={GRANTS}"],
                        check=True, capture_output=True, timeout=60)
         yield {"remote_query_url": base + "/sparql", "remote_update_url": base + "/sparql",
                "remote_gsp_url": base + "/sparql-graph-crud", "remote_timeout_param": "timeout"}

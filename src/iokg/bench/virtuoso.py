@@ -23,8 +23,8 @@ VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
 VAD = Path("/usr/share/virtuoso-opensource-7/vad")
 START_TIMEOUT_S = 120.0
 
-#: The tests' configuration (tests/remote_stores.py) with more buffers (8 KB pages: ~800 MB), so
-#: a scale-40 build is served from memory, and room for the iokg server's connection pool.
+#: ``virtuoso.ini`` of a throwaway database (`virtuoso_ini` fills it in); the tests use it too
+#: (tests/remote_stores.py), with fewer buffers and connections.
 INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -48,19 +48,19 @@ Striping = 0
 ServerPort = {host}:{sql_port}
 DisableUnixSocket = 1
 DisableTcpSocket = 0
-MaxClientConnections = 40
+MaxClientConnections = {connections}
 CheckpointInterval = 60
 CaseMode = 2
 DirsAllowed = ., {vad}
 VADInstallDir = {vad}/
-NumberOfBuffers = 100000
-MaxDirtyBuffers = 60000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 
 [HTTPServer]
 ServerPort = {host}:{http_port}
 ServerRoot = {vsp}
-MaxClientConnections = 40
-ServerThreads = 40
+MaxClientConnections = {connections}
+ServerThreads = {connections}
 Charset = UTF-8
 EnabledGzipContent = 0
 
@@ -70,6 +70,15 @@ ResultSetMaxRows = 1000000
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 60
 """
+
+def virtuoso_ini(folder: Path, sql_port: int, http_port: int, *, buffers: int = 100_000,
+                 connections: int = 40) -> str:
+    """The ``virtuoso.ini`` of a database in ``folder`` on loopback ports. The benchmark's default
+    buffers (8 KB pages: ~800 MB) serve a scale-40 build from memory, and its connections leave
+    room for the iokg server's pool."""
+    return INI.format(dir=folder, host=HOST, sql_port=sql_port, http_port=http_port, vsp=VSP, vad=VAD,
+                      buffers=buffers, dirty_buffers=buffers * 3 // 5, connections=connections)
+
 
 #: Anonymous SPARQL Update on /sparql and Graph Store Protocol writes on /sparql-graph-crud.
 GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET (\'nobody\', 7);'
@@ -100,7 +109,7 @@ def virtuoso(folder: Path, *, cpus: tuple[int, ...] | None = None) -> Iterator[V
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(dir=folder, host=HOST, sql_port=sql_port, http_port=http_port, vsp=VSP, vad=VAD))
+    ini.write_text(virtuoso_ini(folder, sql_port, http_port))
     log = folder / "stdout.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([*taskset(cpus), binary, "+foreground", "+configfile", str(ini)], cwd=folder,
