@@ -13,15 +13,14 @@ import argparse
 import asyncio
 import os
 import platform
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph
 
+from iokg.bench import work_folder
 from iokg.bench.generate import DEFAULT_SCALE, Generated, generate
 from iokg.bench.measure import Cell, check_agreement, measure
 from iokg.bench.servers import both_servers, oxigraph_version
@@ -192,10 +191,8 @@ def run_wrk_comparison(args, g: Generated, store: Path, workdir: Path, concurren
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     concurrencies = [int(x) for x in args.concurrency.split(",") if x.strip()]
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="iokg-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    try:
+    with work_folder(args.workdir, keep=args.keep, prefix="iokg-bench-") as workdir:
         print(f"machine: {machine()}")
         if args.store:
             g = generate(workdir / "data", scale=args.scale, seed=args.seed)
@@ -222,11 +219,6 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(f"total {time.perf_counter() - started:.0f} s; load average now {os.getloadavg()[0]:.1f} "
               f"(other processes on this machine share its cores)")
-    finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

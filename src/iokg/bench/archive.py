@@ -13,15 +13,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from iokg.bench import work_folder
 from iokg.datasets.analyses import run_analysis
 from iokg.datasets.catalog import DatasetStore
 from iokg.datasets.importing import import_twitter_io
@@ -96,16 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, default=None, help="folder for the archive and the datasets (default: temp)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     args = p.parse_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="iokg-bench-archive-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with work_folder(args.workdir, keep=args.keep, prefix="iokg-bench-archive-") as workdir:
         print(f"machine: {machine()}")
         run(workdir, accounts=args.accounts, tweets=args.tweets, seed=args.seed, zipped=args.zip)
-    finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -16,12 +16,12 @@ import os
 import resource
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from iokg.bench import work_folder
 from iokg.bench.generate import DEFAULT_SCALE, generate
 from iokg.build import build
 from iokg.export.dumps import dumps_folder
@@ -86,16 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, default=None, help="folder for data and stores (default: a temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     args = p.parse_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="iokg-bench-build-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with work_folder(args.workdir, keep=args.keep, prefix="iokg-bench-build-") as workdir:
         print(f"pyoxigraph {ox.__version__}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
         measure(workdir, scale=args.scale, seed=args.seed, loads=max(1, args.loads))
-    finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -30,9 +30,7 @@ both process groups (iokg and Virtuoso), each also shown alone.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from iokg.bench import work_folder
 from iokg.bench.compare import Memory, group_pids, memory_of
 from iokg.bench.generate import DEFAULT_SCALE, Generated, generate
 from iokg.bench.lookups import route_workloads
@@ -203,11 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if not backends or any(b not in BACKENDS for b in backends):
         raise SystemExit(f"--backends takes {', '.join(BACKENDS)} (comma-separated), not {args.backends!r}")
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="iokg-load-"))
-    workdir.mkdir(parents=True, exist_ok=True)
     pinning = Pinning.auto() if args.pin else Pinning.none()
     settings = dict(s.split("=", 1) for s in args.setting)
-    try:
+    with work_folder(args.workdir, keep=args.keep, prefix="iokg-load-") as workdir:
         from iokg.bench.__main__ import machine, prepare
         print(f"machine: {machine()}; {wrk_version()}")
         if args.target or args.store:
@@ -282,11 +279,6 @@ def main(argv: list[str] | None = None) -> int:
             if len(tables) > 1:
                 for name, table in tables:
                     print(f"\n{name}:\n{table}")
-    finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
