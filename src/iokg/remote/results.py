@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from iokg.errors import InvalidQuery, StoreFailed
 from iokg.remote.client import Response
+from iokg.sparql.worker import read_rows
 
 JSON_RESULTS = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
@@ -92,20 +93,10 @@ def json_term(term: Any) -> dict:
 
 def capped_solutions(parsed: Any, max_rows: int | None, usual: Mapping[str, str]) -> tuple[bytes, bool]:
     """SPARQL JSON of at most ``max_rows`` solutions (None: all), and whether rows were cut."""
-    names = [v.value for v in parsed.variables]
-    bindings, truncated = [], False
-    for solution in parsed:
-        if max_rows is not None and len(bindings) >= max_rows:
-            truncated = True
-            break
-        row = {}
-        for name in names:
-            term = solution[name]
-            if term is not None:
-                row[name] = json_term(usual_term(term, usual))
-        bindings.append(row)
-    body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}})
-    return body.encode("utf-8"), truncated
+    read = read_rows(parsed, max_rows)
+    bindings = [{name: json_term(usual_term(term, usual)) for name, term in row.items()} for row in read.rows]
+    body = json.dumps({"head": {"vars": read.columns}, "results": {"bindings": bindings}})
+    return body.encode("utf-8"), read.truncated
 
 
 def write_results(json_body: bytes, media_type: str | None, truncated: bool) -> tuple[bytes, str]:
