@@ -228,22 +228,25 @@ class QueryService:
         """The named query ``name`` with ``values`` (text as sent, or typed: `iokg.dates.AsOf`,
         dates, numbers) bound as RDF terms; its rows cut at the row cap. An unknown name or an id
         parameter naming nothing is `EntityNotFound`, a bad value `InvalidQuery`."""
-        found = self.materialized_rows(name, values)
-        if found is not None:
-            return found
         named = get_query(name)
         substitutions = named.bind(values)
+        found = self._local_materialized(named, substitutions)
+        if found is not None:
+            return named, found
         return named, await self.lookup(_named_rows, named, substitutions, self.max_result_rows)
 
     def materialized_rows(self, name: str, values: Mapping[str, Any]) -> tuple[NamedQuery, Rows] | None:
         """`rows` when the build's materialized rows hold the answer and reading them is a local
         point read (`iokg.materialized`; a remote store's are read in a slot): on the calling
         thread, no slot, no worker. None when they do not; the same errors as `rows`."""
+        named = get_query(name)
+        found = self._local_materialized(named, named.bind(values))
+        return (named, found) if found is not None else None
+
+    def _local_materialized(self, named: NamedQuery, substitutions: dict) -> Rows | None:
         if not self.materialized_on_loop:
             return None
-        named = get_query(name)
-        found = _materialized_rows(self.materialized, named, named.bind(values), self.max_result_rows)
-        return (named, found) if found is not None else None
+        return _materialized_rows(self.materialized, named, substitutions, self.max_result_rows)
 
 
 class _NotMaterialized(Exception):
