@@ -252,7 +252,7 @@ class InProcessSite(Requests):
         from iokg.api.app import create_app
         from iokg.settings import Settings
 
-        self.settings = Settings(store=store, **settings)
+        self.settings = Settings(store=store, **{"access_log": False, **settings})  # no log lines in test output
         self._create_app = create_app
         self.app = create_app(self.settings)
         self.port = free_port()

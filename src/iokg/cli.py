@@ -360,6 +360,8 @@ def list_datasets(datasets: Path | None, store: Path | None) -> None:
               help="Memory of the queries over the datasets [env IOKG_DATASETS_MEMORY_MB].")
 @click.option("--max-in-flight", type=int, default=None,
               help="Requests handled at once; past it 503 with Retry-After [env IOKG_MAX_IN_FLIGHT].")
+@click.option("--access-log/--no-access-log", "access_log", default=None,
+              help="A line per answered request on standard output [env IOKG_ACCESS_LOG; default on].")
 @click.option("--server", "server", type=click.Choice(["uvicorn", "granian"]), default=None,
               help="The ASGI server [env IOKG_SERVER; default uvicorn].")
 @click.option("--public-url", default=None, metavar="URL",
@@ -367,7 +369,8 @@ def list_datasets(datasets: Path | None, store: Path | None) -> None:
                    "default: the graph's base, https://w3id.org/iokg/].")
 @remote_options
 def serve(store: Path | None, data: Path | None, datasets: Path | None, host: str | None, port: int | None,
-          build_first: bool, public_url: str | None, server: str | None, **limits: int | None) -> None:
+          build_first: bool, public_url: str | None, server: str | None, access_log: bool | None,
+          **limits: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, lookups and pages.
 
     A build published while the server runs is picked up without a restart. With --remote,
@@ -375,7 +378,7 @@ def serve(store: Path | None, data: Path | None, datasets: Path | None, host: st
     """
     try:
         settings = _settings(store=store, data=data, datasets=datasets, host=host, port=port,
-                             public_url=public_url, server=server, **limits)
+                             public_url=public_url, server=server, access_log=access_log, **limits)
     except ValueError as e:  # pydantic's ValidationError: a setting that cannot be used
         _fail(IokgError(str(e)))
     from iokg.build import is_stale

@@ -96,6 +96,10 @@ class Settings(BaseSettings):
         default=16, gt=0, description="Requests handled at once by one server process; past it a request is "
         "answered at once with 503 and Retry-After (never /healthz)."
     )
+    access_log: bool = Field(
+        default=True, description="Write a line per answered request to standard output, in batches "
+        "(at most a second late); off behind a proxy that keeps its own log."
+    )
     server: Literal["uvicorn", "granian"] = Field(
         default="uvicorn", description="The ASGI server `iokg serve` runs: uvicorn (with uvloop and httptools) "
         "or granian."

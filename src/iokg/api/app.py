@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from iokg import __version__
+from iokg.api.access_log import AccessLog
 from iokg.api.admission import AdmissionLimit
 from iokg.api.cors import install_cors
 from iokg.api.errors import install_error_handlers
@@ -83,7 +84,9 @@ def create_app(settings: Settings) -> FastAPI:
     install_security_headers(app)  # outside CORS: its refusals get the headers too
     if backend.remote:
         app.add_middleware(PinBuild)  # one build per request: every read of a page from the same one
-    app.add_middleware(AdmissionLimit, max_in_flight=settings.max_in_flight)  # added last: outermost
+    app.add_middleware(AdmissionLimit, max_in_flight=settings.max_in_flight)  # outside all of the above
+    if settings.access_log:
+        app.add_middleware(AccessLog)  # added last: outermost, so refusals are logged too
     app.include_router(sparql.router)
     app.include_router(health.router)
     app.include_router(lookups.router)

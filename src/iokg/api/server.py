@@ -18,7 +18,7 @@ connection stays open ``IOKG_KEEP_ALIVE_TIMEOUT_MS``. On SIGTERM or SIGINT the s
 accepting connections at once, lets requests in flight finish for up to ``IOKG_SHUTDOWN_GRACE_MS``,
 then stops the query workers (the app's lifespan) and exits.
 
-``IOKG_SERVER=granian`` runs granian instead (one worker process, uvloop, no access log; see
+``IOKG_SERVER=granian`` runs granian instead (one worker process, uvloop; see
 docs/performance.md for how the two measured). The limits above are then granian's own, not
 these: the guarded protocol is uvicorn's.
 """
@@ -206,6 +206,7 @@ def config(settings: Settings) -> uvicorn.Config:
         ws="none",
         lifespan="on",
         log_level="info",
+        access_log=False,  # iokg.api.access_log writes it, in batches (IOKG_ACCESS_LOG)
         timeout_keep_alive=settings.keep_alive_timeout_ms / 1000,  # type: ignore[arg-type]
         timeout_graceful_shutdown=settings.shutdown_grace_ms / 1000,  # type: ignore[arg-type]
         # used only if the h11 implementation were chosen: the same header budget

@@ -61,12 +61,13 @@ from iokg.materialized import MaterializedRows
 from iokg.materialized.filings import answer
 from iokg.queries import NamedQuery, check_ids_exist, get_query
 from iokg.settings import Settings
+from iokg.sparql import bounded
 from iokg.sparql.dataset import Dataset
 from iokg.sparql.executor import QueryExecutor, slots_busy_error, timeout_error
 from iokg.sparql.negotiation import Formats, one_format
 from iokg.sparql.prefixes import PREDECLARED
 from iokg.sparql.screening import MAX_QUERY_DEPTH, screen_cached
-from iokg.sparql.worker import Rows, RowsJob, Serialized, SparqlJob
+from iokg.sparql.worker import Rows, RowsJob, Serialized, SparqlJob, StoreHandle
 
 T = TypeVar("T")
 
@@ -120,6 +121,7 @@ class QueryService:
         self.executor = QueryExecutor(store, query_timeout_ms=query_timeout_ms,
                                       max_concurrent_queries=max_concurrent_queries)
         self.materialized = MaterializedRows(store)
+        self.own_store = StoreHandle(store)  # the server's read-only handle, for bounded queries
         self.query_timeout_ms = query_timeout_ms
         self.max_result_rows = max_result_rows
         self.max_query_depth = max_query_depth
@@ -218,6 +220,9 @@ class QueryService:
         screened = screen_cached(query, self.max_query_depth)
         job = SparqlJob(query, one_format(formats, screened.form), self.max_result_rows, dataset,
                         union_default_graph=not screened.has_dataset_clause, base_iri=base_iri)
+        pattern = bounded.single_pattern(query)
+        if pattern is not None and (found := bounded.answer(self.own_store, job, pattern)) is not None:
+            return found  # a single triple pattern: its cost is bounded, no worker needed
         free = await self._acquire_slot()
         try:  # on the event loop: the job goes to the worker's socket, its reply is awaited there
             return await self.executor.submit_async(job)

@@ -15,6 +15,7 @@ passes on: a bare ``GET`` (the service description, or the query page), ``HEAD``
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -26,7 +27,7 @@ from iokg.api.links import path_for
 from iokg.errors import IokgError, NotAcceptable
 from iokg.sparql import protocol
 from iokg.sparql.description import service_description
-from iokg.sparql.service import QueryService
+from iokg.sparql.service import QueryService, Serialized
 
 router = APIRouter(tags=["sparql"])
 
@@ -142,13 +143,46 @@ class SparqlEndpoint:
             if parsed.query is None:  # a bare GET: the route describes the service
                 await self.app(scope, receive, send)
                 return
-            base_iri = str(URL(scope=scope)).split("?", 1)[0]
-            response = await run(state.service, parsed, header(scope, b"accept"), base_iri)
+            result = await state.service.sparql(
+                parsed.query, formats=protocol.request_formats(parsed.formats, header(scope, b"accept")),
+                dataset=parsed.dataset, base_iri=base_iri(scope))
         except IokgError as e:
             response = core_error_response(e)
         except _ClientGone:  # nobody left to answer (as iokg.api.errors does for the routes)
             response = Response(status_code=400)
+        else:  # the answer's bytes as they are, its headers those `run` gives
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": result_headers(result, state.service.max_result_rows)})
+            await send({"type": "http.response.body", "body": result.body})
+            return
         await response(scope, receive, send)
+
+
+def result_headers(result: Serialized, max_result_rows: int) -> list[tuple[bytes, bytes]]:
+    """The raw headers of a result answered 200: those `run`'s `Response` would carry."""
+    media_type = result.media_type.encode("latin-1")
+    if media_type.startswith(b"text/"):
+        media_type += b"; charset=utf-8"
+    headers = [(b"vary", b"Accept")]
+    if result.truncated:
+        headers += [(TRUNCATED_HEADER.lower().encode(), b"true"),
+                    (ROW_LIMIT_HEADER.lower().encode(), str(max_result_rows).encode())]
+    headers += [(b"content-length", str(len(result.body)).encode()), (b"content-type", media_type)]
+    return headers
+
+
+def base_iri(scope: dict) -> str:
+    """`endpoint_url` from the ASGI scope (the parts of the URL Starlette reads), remembered."""
+    server = scope.get("server")
+    return _base_iri(scope.get("scheme", "http"), None if server is None else tuple(server), scope.get("root_path", ""), scope["path"],
+                     header(scope, b"host"))
+
+
+@functools.lru_cache(maxsize=256)
+def _base_iri(scheme: str, server: tuple | None, root_path: str, path: str, host: str | None) -> str:
+    scope = {"scheme": scheme, "server": server, "root_path": root_path, "path": path, "query_string": b"",
+             "headers": [] if host is None else [(b"host", host.encode("latin-1"))]}
+    return str(URL(scope=scope)).split("?", 1)[0]
 
 
 async def _read_body(receive: Any, scope: dict, max_request_bytes: int) -> bytes:
