@@ -101,11 +101,9 @@ async def run(service: QueryService, parsed: protocol.SparqlRequest, accept: str
     assert parsed.query is not None
     formats = protocol.request_formats(parsed.formats, accept)
     result = await service.sparql(parsed.query, formats=formats, dataset=parsed.dataset, base_iri=base_iri)
-    headers = {"Vary": "Accept"}
-    if result.truncated:
-        headers[TRUNCATED_HEADER] = "true"
-        headers[ROW_LIMIT_HEADER] = str(service.max_result_rows)
-    return Response(result.body, media_type=result.media_type, headers=headers)
+    response = Response(result.body)
+    response.raw_headers = result_headers(result, service.max_result_rows)
+    return response
 
 
 def header(scope: dict, name: bytes) -> str | None:
@@ -150,7 +148,7 @@ class SparqlEndpoint:
             response = core_error_response(e)
         except _ClientGone:  # nobody left to answer (as iokg.api.errors does for the routes)
             response = Response(status_code=400)
-        else:  # the answer's bytes as they are, its headers those `run` gives
+        else:  # the answer's bytes as they are, with `result_headers`
             await send({"type": "http.response.start", "status": 200,
                         "headers": result_headers(result, state.service.max_result_rows)})
             await send({"type": "http.response.body", "body": result.body})
@@ -159,7 +157,8 @@ class SparqlEndpoint:
 
 
 def result_headers(result: Serialized, max_result_rows: int) -> list[tuple[bytes, bytes]]:
-    """The raw headers of a result answered 200: those `run`'s `Response` would carry."""
+    """The raw headers of a result answered 200: its type (``charset=utf-8`` for text), length,
+    ``Vary: Accept``, and the row cap's flags when it cut the result."""
     media_type = result.media_type.encode("latin-1")
     if media_type.startswith(b"text/"):
         media_type += b"; charset=utf-8"
@@ -174,8 +173,8 @@ def result_headers(result: Serialized, max_result_rows: int) -> list[tuple[bytes
 def base_iri(scope: dict) -> str:
     """`endpoint_url` from the ASGI scope (the parts of the URL Starlette reads), remembered."""
     server = scope.get("server")
-    return _base_iri(scope.get("scheme", "http"), None if server is None else tuple(server), scope.get("root_path", ""), scope["path"],
-                     header(scope, b"host"))
+    return _base_iri(scope.get("scheme", "http"), None if server is None else tuple(server),
+                     scope.get("root_path", ""), scope["path"], header(scope, b"host"))
 
 
 @functools.lru_cache(maxsize=256)
