@@ -2,7 +2,8 @@
 
 pyoxigraph cannot time out or cancel a query, and a thread that gives up waiting keeps
 computing. So every query the server runs (a client's SPARQL, a named query, a lookup's named
-queries) runs in one of ``max_concurrent_queries`` worker processes (each with the store open
+queries; only a single-pattern SELECT small enough, `iokg.sparql.bounded`, is answered without)
+runs in one of ``max_concurrent_queries`` worker processes (each with the store open
 read-only, `iokg.sparql.worker`); a job past its time limit has its worker killed and replaced,
 and the caller gets `iokg.errors.QueryTimeout`. This module is the pool only: what is run, and
 waiting for a free worker without holding a thread, is `iokg.sparql.service`.

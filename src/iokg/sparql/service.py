@@ -3,7 +3,8 @@
 - **Client SPARQL** (`QueryService.sparql`): the client's text is screened (no updates, no
   ``SERVICE``, `iokg.sparql.screening`), one format is negotiated for its query form
   (`iokg.sparql.negotiation.one_format`), it runs in a worker, and the serialized bytes come back
-  (`Serialized`), cut at the row cap.
+  (`Serialized`), cut at the row cap. A single-triple-pattern SELECT, whose cost is bounded by
+  its answer, is answered in this process first when it fits (`iokg.sparql.bounded`).
 - **Named queries** (`QueryService.rows`): typed parameters in (each checked and bound as an RDF
   term, `iokg.queries.NamedQuery.bind`; an id that names nothing is `EntityNotFound`), typed rows
   out (`Rows`: the columns and rows of terms), cut at the row cap.
