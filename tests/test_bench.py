@@ -175,6 +175,7 @@ def test_wrk_compares_both_servers(bench_graph, tmp_path):
         assert pair.iokg.errors() == {} and pair.oxigraph.errors() == {}, pair.workload
         assert pair.iokg.requests > 0 and pair.oxigraph.requests > 0
         assert pair.ratio > 0
+        assert pair.iokg.cpu_us_per_answer > 0 and pair.oxigraph.cpu_us_per_answer > 0  # read from /proc
     assert "| point | 2 |" in compare_table(pairs)
     assert memory.processes >= 2 and memory.rss_mb > 10  # uvicorn and its query workers
 

@@ -4,7 +4,10 @@ For each workload and concurrency the two servers take turns: a wrk run of ``sec
 one, then the other (longer, up to ``max_seconds``, for a workload whose requests take so long
 that a run would hold fewer than `FEW` answers), the first server alternating each round (``rounds``), after a warm-up run
 of each that is not counted. Throughput is all timed requests over all timed seconds; latency
-percentiles are the median, over the rounds, of what wrk measured. Any answer other than 2xx or
+percentiles are the median, over the rounds, of what wrk measured. **CPU µs per answer** is the
+CPU time (user + system, from ``/proc``) the server's process group used during its timed runs,
+over its right answers: unlike throughput on a shared core, it does not move with whatever else
+the machine is running. Any answer other than 2xx or
 a socket error is counted and printed; a workload with errors is marked so, never hidden.
 
 Targets (issue 11): the lookups and pages at least 1.0× Oxigraph's throughput on the equivalent
@@ -34,6 +37,7 @@ class Side:
     """One server's runs of one workload at one concurrency."""
 
     runs: list[WrkResult] = field(default_factory=list)
+    cpu_s: float = 0.0  # CPU time the server's processes used during the runs (user + system)
 
     @property
     def requests(self) -> int:
@@ -44,6 +48,12 @@ class Side:
     def throughput(self) -> float:
         seconds = sum(r.seconds for r in self.runs)
         return self.requests / seconds if seconds else float("nan")
+
+    @property
+    def cpu_us_per_answer(self) -> float:
+        """CPU time of the server per right answer, in µs: what a request costs, whatever else
+        the machine is doing (throughput on a shared core is not)."""
+        return self.cpu_s / self.requests * 1e6 if self.requests else float("nan")
 
     def latency_ms(self, p: int) -> float:
         return statistics.median(r.latency_ms[p] for r in self.runs) if self.runs else float("nan")
@@ -121,7 +131,9 @@ def compare(name: str, iokg_requests: list[Request], oxigraph_requests: list[Req
         run(server, reqs, warmup_s)
     for k in range(rounds):
         for server, reqs, side in (sides if k % 2 == 0 else sides[::-1]):
+            before = cpu_seconds(server)
             side.runs.append(run(server, reqs, seconds))
+            side.cpu_s += cpu_seconds(server) - before
     return pair
 
 
@@ -144,7 +156,7 @@ FEW = 20
 def table(pairs: list[Pair]) -> str:
     """The ratios as a Markdown table (req/s ratio: iokg ÷ Oxigraph, >1 is faster)."""
     head = ("| workload | conc | iokg n | req/s | p50 ms | p99 ms | oxigraph n | req/s | p50 ms | p99 ms "
-            "| req/s ratio | p50 ratio | target | met |")
+            "| req/s ratio | p50 ratio | CPU µs/answer iokg | oxigraph | target | met |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for p in pairs:
         i, o = p.iokg, p.oxigraph
@@ -159,7 +171,7 @@ def table(pairs: list[Pair]) -> str:
             f"| {p.workload} | {p.concurrency} | {i.requests} | {_rate(i.throughput)} | {_ms(i.latency_ms(50))} "
             f"| {_ms(i.latency_ms(99))} | {o.requests} | {_rate(o.throughput)} | {_ms(o.latency_ms(50))} "
             f"| {_ms(o.latency_ms(99))} | {p.ratio:.2f}× | {_ratio(i.latency_ms(50), o.latency_ms(50))} "
-            f"| ≥ {p.target:.1f}× | {met} |")
+            f"| {i.cpu_us_per_answer:.0f} | {o.cpu_us_per_answer:.0f} | ≥ {p.target:.1f}× | {met} |")
     return "\n".join(lines)
 
 
@@ -185,6 +197,20 @@ def _pss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(server: Server) -> float:
+    """CPU time (user + system) used so far by the live processes of a server's process group."""
+    ticks = 0
+    for pid in group_pids(server.process.pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def group_pids(pgid: int) -> list[int]:
