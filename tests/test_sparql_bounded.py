@@ -57,6 +57,8 @@ def test_single_patterns_are_recognized_with_the_variables_every_row_binds(query
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
     "DESCRIBE <http://example.org/a>",
     "SELECT ?s { ?s ?p ?o } LIMIT",
+    "SELECT * { ?s ?p 'x\\u0027 . ?a ?b ?c . ?d ?e ?f . ' }",  # the escape, read first, ends the string
+    "SELECT * { ?s ?p \"\\U00000022 . ?a ?b ?c \" }",
 ])
 def test_everything_else_is_left_to_a_worker(query):
     assert bounded.single_pattern(query) is None

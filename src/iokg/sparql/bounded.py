@@ -11,7 +11,7 @@ bounded the work whatever the store holds.
 
 `single_pattern` recognizes that shape from the query's tokens (the lexer of
 `iokg.sparql.screening`; anything else — a second pattern, a filter, a modifier other than
-``LIMIT``, a ``FROM`` clause — is not it):
+``LIMIT``, a ``FROM`` clause, a ``\\u`` escape, which may be read before the tokens — is not it):
 
 >>> single_pattern("SELECT ?p ?o WHERE { <https://w3id.org/iokg/id/entity/a> ?p ?o }")
 Pattern(bound_variables=2)
@@ -63,8 +63,8 @@ class Pattern:
 def single_pattern(text: str) -> Pattern | None:
     """The query as a single-pattern SELECT (see the module), or None when it is any other query.
     Remembered for texts up to `CACHED_TEXT_CHARS` characters, as screening is."""
-    if len(text) > CACHED_TEXT_CHARS:
-        return None
+    if len(text) > CACHED_TEXT_CHARS or "\\u" in text or "\\U" in text:
+        return None  # codepoint escapes may be read before parsing: tokens would not show the query
     return _single_pattern(text)
 
 
