@@ -98,6 +98,7 @@ def test_past_the_byte_budget_or_the_row_cap_or_in_another_format_it_is_given_up
     assert bounded.answer(handle, SparqlJob(query, JSON, 1_000_000), pattern, max_bytes=len(whole.body) - 1) is None
     assert bounded.answer(handle, SparqlJob(query, JSON, rows), pattern, max_bytes=10_000_000) is not None
     assert bounded.answer(handle, SparqlJob(query, JSON, rows - 1), pattern, max_bytes=10_000_000) is None
+    assert (query, ox.QueryResultsFormat.JSON, rows - 1, 10_000_000) in bounded._OUTGROWN  # not read again
     assert bounded.answer(handle, SparqlJob(query, "text/csv", 1_000_000), pattern) is None
     broken = "SELECT ?s { ?s nosuchprefix:p ?o }"
     assert bounded.answer(handle, SparqlJob(broken, JSON, 10), bounded.single_pattern(broken)) is None

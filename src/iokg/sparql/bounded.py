@@ -25,13 +25,15 @@ True
 `answer` then runs it on the server's own read-only handle of the store, serializing straight
 into the client's format with a byte budget (`MAX_BYTES`): an answer that outgrows it, or that
 might hold more rows than the row cap, or that fails in any way, is given up (None) and the
-query goes to a worker like any other, which cuts it at the row cap or reports the error. So a
-client sees the same bytes either way; only where they were made differs.
+query goes to a worker like any other, which cuts it at the row cap or reports the error (one
+that outgrew the budget or the cap goes straight to a worker the next times). So a client sees
+the same bytes either way; only where they were made differs.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -157,7 +159,7 @@ def answer(handle: StoreHandle, job: SparqlJob, pattern: Pattern, max_bytes: int
     from ``handle``'s store: its bytes, or None when a worker must answer it instead (see the
     module)."""
     fmt = FORMATS.get(job.media_type)
-    if fmt is None or job.dataset.is_given:
+    if fmt is None or job.dataset.is_given or (key := (job.query, fmt, job.max_rows, max_bytes)) in _OUTGROWN:
         return None
     sink = _Budget(max_bytes)
     try:
@@ -166,7 +168,9 @@ def answer(handle: StoreHandle, job: SparqlJob, pattern: Pattern, max_bytes: int
         if not isinstance(result, ox.QuerySolutions):
             return None
         result.serialize(sink, format=fmt)
-    except Exception:  # too big (_Enough), a syntax error, a missing store: a worker says what it is
+    except _Enough:
+        return _outgrown(key)
+    except Exception:  # a syntax error, a missing store: a worker says what it is
         return None
     body = b"".join(sink.chunks)
     if fmt == ox.QueryResultsFormat.JSON:
@@ -174,5 +178,18 @@ def answer(handle: StoreHandle, job: SparqlJob, pattern: Pattern, max_bytes: int
     else:
         rows = body.count(b"\n") - 1
     if rows > job.max_rows:
-        return None
+        return _outgrown(key)
     return Serialized(body, fmt.media_type, False, "results")
+
+
+#: Queries (text, format, row cap, budget) whose answer outgrew the budget or the row cap: sent to a worker at once the
+#: next times, without being read here first (the last `OUTGROWN_TEXTS` of them).
+OUTGROWN_TEXTS = 512
+_OUTGROWN: OrderedDict[tuple, None] = OrderedDict()
+
+
+def _outgrown(key: tuple) -> None:
+    _OUTGROWN[key] = None
+    _OUTGROWN.move_to_end(key)
+    while len(_OUTGROWN) > OUTGROWN_TEXTS:
+        _OUTGROWN.popitem(last=False)
