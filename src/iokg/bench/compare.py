@@ -199,17 +199,23 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+def _stat_fields(pid: int | str) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state first), None once gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.rfind(")") + 2:].split()
+
+
 def cpu_seconds(server: Server) -> float:
     """CPU time (user + system) used so far by the live processes of a server's process group."""
     ticks = 0
     for pid in group_pids(server.process.pid):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2:].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        fields = _stat_fields(pid)
+        if fields is not None:
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -217,15 +223,8 @@ def group_pids(pgid: int) -> list[int]:
     """Every live process of process group ``pgid`` (a server and its workers)."""
     pids = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2:].split()
-        if len(fields) > 2 and int(fields[2]) == pgid:
+        if entry.isdigit() and (fields := _stat_fields(entry)) is not None and len(fields) > 2 \
+                and int(fields[2]) == pgid:
             pids.append(int(entry))
     return pids
 
