@@ -19,7 +19,9 @@ together, as nginx does with ``access_log ... buffer= flush=``: once `BUFFER_BYT
 >>> async def one():
 ...     async def send(message): pass
 ...     await log(scope, None, send)
->>> asyncio.run(one())
+>>> from concurrent.futures import ThreadPoolExecutor
+>>> with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever runs on this thread
+...     thread.submit(asyncio.run, one()).result()
 >>> out.getvalue()  # not yet written: the line waits for its batch
 ''
 >>> log.flush()

@@ -160,7 +160,7 @@ def result_headers(result: Serialized, max_result_rows: int) -> list[tuple[bytes
     """The raw headers of a result answered 200: its type (``charset=utf-8`` for text), length,
     ``Vary: Accept``, and the row cap's flags when it cut the result."""
     media_type = result.media_type.encode("latin-1")
-    if media_type.startswith(b"text/"):
+    if media_type.startswith(b"text/") and b"charset=" not in media_type.lower():
         media_type += b"; charset=utf-8"
     headers = [(b"vary", b"Accept")]
     if result.truncated:
