@@ -160,6 +160,13 @@ class _Queries:
         names = [v.value for v in results.variables]
         return [{n: t for n, t in zip(names, sol) if t is not None} for sol in results]
 
+    def tsv(self, text: str) -> bytes:
+        """The results of ``text`` as SPARQL TSV, serialized by pyoxigraph (`iokg.materialized.writing`)."""
+        from iokg.sparql.prefixes import PREDECLARED
+
+        results = self.store.query(text, use_default_graph_as_union=True, prefixes=PREDECLARED)
+        return results.serialize(format=ox.QueryResultsFormat.TSV)
+
 
 def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     """Run every check over ``data_dir``; raise `IngestError` listing all problems found.
@@ -298,7 +305,7 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
 def _materialize(graph: ox.Store, path: Path) -> int:
     """What the pages and lookups read by id (`iokg.materialized.FILINGS`), computed over ``graph``
     and filed into ``path``."""
-    return write_materialized(materialize(_Queries(graph).select), path)
+    return write_materialized(materialize(_Queries(graph)), path)
 
 
 class _Loading(threading.Thread):
