@@ -247,6 +247,9 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                     writing = dumps.DumpsJob(nquads, folder, build=build_dir.name,
                                              built=dt.datetime.now(dt.timezone.utc), written=(nquads.name,))
                     jobs.append(writing)
+                    # the store on disk from the start: its load is the longest piece of work, and
+                    # runs outside the GIL beside everything else
+                    loading = _Loading(build_dir, nquads)
                 # The shapes, the search index's query and the materialized rows run over the graph in
                 # memory (several times faster to query than a freshly loaded store on disk).
                 graph = ox.Store()
@@ -262,7 +265,6 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                     problems += _shape_problems(graph, converted, problems, phases)
                 if problems:
                     raise IngestError(problems)
-                loading = _Loading(build_dir, nquads)
                 # The search index goes inside the build, before it is published: a failed build never
                 # changes what search finds, and servers pick the index up with the store.
                 search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
