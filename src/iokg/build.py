@@ -213,11 +213,12 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
     The shapes run over the graph loaded in memory, before the store is written; on any problem
     the new build's directory is removed and `IngestError` lists them all.
 
-    The work is spread over the machine's cores: once the N-Quads dump is written, a forked
-    process writes the other dumps from it (`iokg.export.dumps.DumpsJob`) and,
-    once the graph is in memory, another writes the materialized rows from it (`iokg.forked`),
-    while this process checks the shapes, then loads the store on disk on a thread of its own
-    (pyoxigraph loads outside the GIL) as it writes the search index. Nothing is published until
+    The work is spread over the machine's cores: once the N-Quads text is made, a forked
+    process writes it as the N-Quads dump and the other dumps from it
+    (`iokg.export.dumps.DumpsJob`), a thread of this process loads the store on disk from it
+    (pyoxigraph loads outside the GIL), and this process loads it in memory; then another forked
+    process writes the materialized rows from the graph in memory (`iokg.forked`) while this
+    process checks the shapes and writes the search index. Nothing is published until
     every one of them is done; a problem or a failure anywhere stops the others and removes the
     build's directory.
     """
@@ -237,15 +238,15 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
             evidence = evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
             lines += map(quad_text, evidence)
             folder = dumps.dumps_folder(build_dir)
-            # The N-Quads dump first, written from the text in hand: both stores are bulk-loaded from it,
-            # and the other dumps are written from it by a process of their own.
-            nquads = dumps.write_nquads(nquads_text(lines), folder)
+            # The N-Quads text in hand: both stores are bulk-loaded from it, and a process of their
+            # own writes it as the N-Quads dump, then the other dumps from it.
+            nquads = nquads_text(lines).encode()
             del lines
             phases.done("N-Quads")
             try:
                 if not problems:  # a build already failing writes nothing more
                     writing = dumps.DumpsJob(nquads, folder, build=build_dir.name,
-                                             built=dt.datetime.now(dt.timezone.utc), written=(nquads.name,))
+                                             built=dt.datetime.now(dt.timezone.utc))
                     jobs.append(writing)
                     # the store on disk from the start: its load is the longest piece of work, and
                     # runs outside the GIL beside everything else
@@ -253,7 +254,8 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                 # The shapes, the search index's query and the materialized rows run over the graph in
                 # memory (several times faster to query than a freshly loaded store on disk).
                 graph = ox.Store()
-                graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                graph.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
+                del nquads
                 phases.done("load in memory")
                 if not problems:
                     # what the pages and lookups read by id, computed once (iokg.materialized)
@@ -311,10 +313,10 @@ def _materialize(graph: ox.Store, path: Path) -> int:
 
 
 class _Loading(threading.Thread):
-    """The store on disk bulk-loaded from the N-Quads dump and flushed, on a thread of its own
+    """The store on disk bulk-loaded from the N-Quads text and flushed, on a thread of its own
     (pyoxigraph releases the GIL while it loads); `wait` gives its triples or raises its error."""
 
-    def __init__(self, build_dir: Path, nquads: Path):
+    def __init__(self, build_dir: Path, nquads: bytes):
         super().__init__(name="iokg-build-load", daemon=True)
         self.build_dir, self.nquads = build_dir, nquads
         self.triples, self.error = 0, None
@@ -325,7 +327,7 @@ class _Loading(threading.Thread):
         start = time.perf_counter()
         try:
             store = ox.Store(str(self.build_dir))
-            store.bulk_load(path=str(self.nquads), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(input=self.nquads, format=ox.RdfFormat.N_QUADS)
             store.flush()
             self.triples = len(store)
             del store

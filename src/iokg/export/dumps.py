@@ -276,17 +276,27 @@ def _atomically(path: Path, write) -> None:
 class DumpsJob:
     """The dumps of a build being written by a process of its own (`iokg.forked`), while the build
     loads its store and checks the shapes. ``quads``: the quads in hand (the child shares them
-    without copying), or the N-Quads dump they were written to (the child reads it, in its order).
+    without copying), the N-Quads dump they were written to (the child reads it, in its order), or
+    the N-Quads text itself, bytes (the child writes it as the N-Quads dump first, then reads it).
     `cancel` stops it (a build with problems)."""
 
-    def __init__(self, quads: list[ox.Quad] | Path, folder: Path, *, build: str, built: dt.datetime,
+    def __init__(self, quads: list[ox.Quad] | Path | bytes, folder: Path, *, build: str, built: dt.datetime,
                  written: tuple[str, ...] = ()):
         from iokg.forked import ForkedJob
 
         folder = Path(folder)
 
         def work() -> Manifest:
-            held = quads if isinstance(quads, list) else list(ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS))
+            nonlocal written
+            if isinstance(quads, bytes):
+                folder.mkdir(parents=True, exist_ok=True)
+                _atomically(folder / NQUADS, lambda tmp: tmp.write_bytes(quads))
+                written = (*written, NQUADS)
+                held = list(ox.parse(input=quads, format=ox.RdfFormat.N_QUADS))
+            elif isinstance(quads, list):
+                held = quads
+            else:
+                held = list(ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS))
             return write_dumps(None, folder, build=build, built=built, quads=held, written=written)
         self.job = ForkedJob(work, "writing the dumps")
 
