@@ -273,6 +273,12 @@ def _atomically(path: Path, write) -> None:
             tmp.unlink()
 
 
+#: How much lower the dumps process's priority is than the build's: the dumps have time to spare
+#: (they start first and the build waits for the materialized rows longer), so on a busy machine
+#: the cores go to the work the build waits on before them.
+DUMPS_NICENESS = 5
+
+
 class DumpsJob:
     """The dumps of a build being written by a process of its own (`iokg.forked`), while the build
     loads its store and checks the shapes. ``quads``: the quads in hand (the child shares them
@@ -288,6 +294,7 @@ class DumpsJob:
 
         def work() -> Manifest:
             nonlocal written
+            os.nice(DUMPS_NICENESS)
             if isinstance(quads, bytes):
                 folder.mkdir(parents=True, exist_ok=True)
                 _atomically(folder / NQUADS, lambda tmp: tmp.write_bytes(quads))
