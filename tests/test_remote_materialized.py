@@ -6,18 +6,17 @@ rows leaves the previous build's rows served; the next push drops them)."""
 from __future__ import annotations
 
 import base64
-import json
 import signal
 import sqlite3
 import subprocess
 import sys
-import zlib
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
 from iokg.materialized import FILENAME, FILINGS, MaterializedRows
+from iokg.materialized.encoding import decode, encode
 from iokg.remote.backend import remote_client
 from iokg.remote.materialized import MATERIALIZED_GRAPH, RemoteMaterializedRows, key_iri
 from iokg.remote.rewrite import tagged
@@ -88,7 +87,7 @@ def test_pushed_rows_equal_the_local_ones_and_serve_remote_reads_them(kind, look
             with sqlite3.connect(resolve_store(lookups_store_path) / FILENAME) as conn:
                 (body,) = conn.execute("SELECT body FROM rows WHERE query = 'assertions' AND param = 'entity' "
                                        "AND value = ?", (PANDA_A.value,)).fetchone()
-            one = base64.b64encode(zlib.compress(json.dumps(json.loads(zlib.decompress(body))[:1]).encode())).decode()
+            one = base64.b64encode(encode(decode(body)[:1])).decode()
             client = remote_client(Settings(**settings))
             client.update(f"DELETE {{ GRAPH {graph} {{ {key} <urn:iokg:materialized#body> ?b }} }} "
                           f"WHERE {{ GRAPH {graph} {{ {key} <urn:iokg:materialized#body> ?b }} }}")

@@ -160,6 +160,13 @@ class _Queries:
         names = [v.value for v in results.variables]
         return [{n: t for n, t in zip(names, sol) if t is not None} for sol in results]
 
+    def tsv(self, text: str) -> bytes:
+        """The results of ``text`` as SPARQL TSV, serialized by pyoxigraph (`iokg.materialized.writing`)."""
+        from iokg.sparql.prefixes import PREDECLARED
+
+        results = self.store.query(text, use_default_graph_as_union=True, prefixes=PREDECLARED)
+        return results.serialize(format=ox.QueryResultsFormat.TSV)
+
 
 def check(data_dir: Path, *, shacl: bool = True) -> tuple[Converted, int]:
     """Run every check over ``data_dir``; raise `IngestError` listing all problems found.
@@ -206,11 +213,12 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
     The shapes run over the graph loaded in memory, before the store is written; on any problem
     the new build's directory is removed and `IngestError` lists them all.
 
-    The work is spread over the machine's cores: once the N-Quads dump is written, a forked
-    process writes the other dumps from it (`iokg.export.dumps.DumpsJob`) and,
-    once the graph is in memory, another writes the materialized rows from it (`iokg.forked`),
-    while this process checks the shapes, then loads the store on disk on a thread of its own
-    (pyoxigraph loads outside the GIL) as it writes the search index. Nothing is published until
+    The work is spread over the machine's cores: once the N-Quads text is made, a forked
+    process writes it as the N-Quads dump and the other dumps from it
+    (`iokg.export.dumps.DumpsJob`), a thread of this process loads the store on disk from it
+    (pyoxigraph loads outside the GIL), and this process loads it in memory; then another forked
+    process writes the materialized rows from the graph in memory (`iokg.forked`) while this
+    process checks the shapes and writes the search index. Nothing is published until
     every one of them is done; a problem or a failure anywhere stops the others and removes the
     build's directory.
     """
@@ -230,20 +238,24 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
             evidence = evidence_quads(Path(data_dir), datasets_folder(store_path), build_dir.name)  # computed afresh
             lines += map(quad_text, evidence)
             folder = dumps.dumps_folder(build_dir)
-            # The N-Quads dump first, written from the text in hand: both stores are bulk-loaded from it,
-            # and the other dumps are written from it by a process of their own.
-            nquads = dumps.write_nquads(nquads_text(lines), folder)
+            # The N-Quads text in hand: both stores are bulk-loaded from it, and a process of their
+            # own writes it as the N-Quads dump, then the other dumps from it.
+            nquads = nquads_text(lines).encode()
             del lines
             phases.done("N-Quads")
             try:
                 if not problems:  # a build already failing writes nothing more
                     writing = dumps.DumpsJob(nquads, folder, build=build_dir.name,
-                                             built=dt.datetime.now(dt.timezone.utc), written=(nquads.name,))
+                                             built=dt.datetime.now(dt.timezone.utc))
                     jobs.append(writing)
+                    # the store on disk from the start: its load is the longest piece of work, and
+                    # runs outside the GIL beside everything else
+                    loading = _Loading(build_dir, nquads)
                 # The shapes, the search index's query and the materialized rows run over the graph in
                 # memory (several times faster to query than a freshly loaded store on disk).
                 graph = ox.Store()
-                graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                graph.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
+                del nquads
                 phases.done("load in memory")
                 if not problems:
                     # what the pages and lookups read by id, computed once (iokg.materialized)
@@ -255,7 +267,6 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
                     problems += _shape_problems(graph, converted, problems, phases)
                 if problems:
                     raise IngestError(problems)
-                loading = _Loading(build_dir, nquads)
                 # The search index goes inside the build, before it is published: a failed build never
                 # changes what search finds, and servers pick the index up with the store.
                 search_texts = build_index(_Queries(graph), build_dir / SEARCH_INDEX)
@@ -298,14 +309,14 @@ def _build(data_dir: Path, store_path: Path, export_path: Path | None = None, *,
 def _materialize(graph: ox.Store, path: Path) -> int:
     """What the pages and lookups read by id (`iokg.materialized.FILINGS`), computed over ``graph``
     and filed into ``path``."""
-    return write_materialized(materialize(_Queries(graph).select), path)
+    return write_materialized(materialize(_Queries(graph)), path)
 
 
 class _Loading(threading.Thread):
-    """The store on disk bulk-loaded from the N-Quads dump and flushed, on a thread of its own
+    """The store on disk bulk-loaded from the N-Quads text and flushed, on a thread of its own
     (pyoxigraph releases the GIL while it loads); `wait` gives its triples or raises its error."""
 
-    def __init__(self, build_dir: Path, nquads: Path):
+    def __init__(self, build_dir: Path, nquads: bytes):
         super().__init__(name="iokg-build-load", daemon=True)
         self.build_dir, self.nquads = build_dir, nquads
         self.triples, self.error = 0, None
@@ -316,7 +327,7 @@ class _Loading(threading.Thread):
         start = time.perf_counter()
         try:
             store = ox.Store(str(self.build_dir))
-            store.bulk_load(path=str(self.nquads), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(input=self.nquads, format=ox.RdfFormat.N_QUADS)
             store.flush()
             self.triples = len(store)
             del store

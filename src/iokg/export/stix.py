@@ -21,8 +21,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
-import stix2
-from stix2.confidence.scales import dni_to_value
 
 from iokg import vocab
 from iokg.export.index import StoreIndex
@@ -49,6 +47,45 @@ DNI_WORDS = {
     "VeryLikely": "Very Likely / Highly Probable",
     "AlmostCertain": "Almost Certain / Nearly Certain",
 }
+
+#: The STIX confidence of each DNI wording (the specification's Appendix A; what
+#: `stix2.confidence.scales.dni_to_value` gives, tests/test_stix_scale.py holds the two together),
+#: kept here so a bundle made as plain data needs no `stix2` (its import alone takes ~0.2 s).
+DNI_VALUES = {
+    "Almost No Chance / Remote": 5,
+    "Very Unlikely / Highly Improbable": 15,
+    "Unlikely / Improbable": 30,
+    "Roughly Even Chance / Roughly Even Odds": 50,
+    "Likely / Probable": 70,
+    "Very Likely / Highly Probable": 85,
+    "Almost Certain / Nearly Certain": 95,
+}
+
+
+class _Kind:
+    """A STIX object type: the `stix2` class of that name (imported only when an object is
+    checked by it) and its type."""
+
+    def __init__(self, name: str, type_: str):
+        self.name, self._type = name, type_
+
+    def __call__(self, **kw):
+        import stix2
+
+        return getattr(stix2, self.name)(**kw)
+
+
+class _Kinds:
+    Identity = _Kind("Identity", "identity")
+    Campaign = _Kind("Campaign", "campaign")
+    IntrusionSet = _Kind("IntrusionSet", "intrusion-set")
+    ThreatActor = _Kind("ThreatActor", "threat-actor")
+    Relationship = _Kind("Relationship", "relationship")
+    AttackPattern = _Kind("AttackPattern", "attack-pattern")
+    Opinion = _Kind("Opinion", "opinion")
+    Report = _Kind("Report", "report")
+    Note = _Kind("Note", "note")
+
 
 #: Claim properties exported as relationships, with their STIX relationship type.
 RELATIONSHIP_TYPES = {
@@ -108,7 +145,7 @@ def bundle(store: ox.Store, *, checked: bool = True) -> dict:
     dates = sorted(d for s in g.of_type(NS + "Source") if (d := g.one(s, NS + "dateFrom")))
     epoch = _ts(dates[0] if dates else None)
 
-    iokg_identity = add(make(stix2.Identity,
+    iokg_identity = add(make(_Kinds.Identity,
         id=stix_id("identity", vocab.BASE), name="iokg", identity_class="system",
         description="The iokg knowledge graph: it made this bundle from its curated data.",
         created=epoch, modified=epoch))
@@ -129,20 +166,20 @@ def bundle(store: ox.Store, *, checked: bool = True) -> dict:
         if description:
             common["description"] = description
         if kind == "Campaign":
-            entity_ref[e] = add(make(stix2.Campaign, id=stix_id("campaign", e), aliases=aliases or None, **common))
+            entity_ref[e] = add(make(_Kinds.Campaign, id=stix_id("campaign", e), aliases=aliases or None, **common))
         elif kind == "Cluster":
-            entity_ref[e] = add(make(stix2.IntrusionSet, id=stix_id("intrusion-set", e), aliases=aliases or None,
+            entity_ref[e] = add(make(_Kinds.IntrusionSet, id=stix_id("intrusion-set", e), aliases=aliases or None,
                                                    **common))
         elif kind in ("Organization", "StateEntity", "Person"):
             cls = "individual" if kind == "Person" else "organization"
-            identity_ref[e] = entity_ref[e] = add(make(stix2.Identity,
+            identity_ref[e] = entity_ref[e] = add(make(_Kinds.Identity,
                 id=stix_id("identity", e), identity_class=cls, allow_custom=True,
                 x_iokg_aliases=aliases or None, **common))
             if e in attributed:
-                actor = add(make(stix2.ThreatActor,
+                actor = add(make(_Kinds.ThreatActor,
                     id=stix_id("threat-actor", e), aliases=aliases or None,
                     threat_actor_types=["nation-state" if kind == "StateEntity" else "unknown"], **common))
-                add(make(stix2.Relationship,
+                add(make(_Kinds.Relationship,
                     id=stix_id("relationship", e + "#threat-actor"), relationship_type="attributed-to",
                     source_ref=actor, target_ref=identity_ref[e], created=epoch, modified=epoch,
                     created_by_ref=iokg_identity,
@@ -154,7 +191,7 @@ def bundle(store: ox.Store, *, checked: bool = True) -> dict:
         obj = g.one(c, NS + "object")
         if obj and obj.startswith(vocab.ID + "technique/") and obj not in entity_ref:
             tid = _local(obj)
-            entity_ref[obj] = add(make(stix2.AttackPattern,
+            entity_ref[obj] = add(make(_Kinds.AttackPattern,
                 id=stix_id("attack-pattern", obj), name=g.one(obj, SKOS + "prefLabel") or tid,
                 created=epoch, modified=epoch, created_by_ref=iokg_identity,
                 external_references=[{"source_name": "DISARM", "external_id": tid}]))
@@ -193,12 +230,12 @@ def bundle(store: ox.Store, *, checked: bool = True) -> dict:
             if locator := g.one(a, NS + "locator"):
                 ref["description"] = locator
             refs.append(ref)
-        rel = make(stix2.Relationship,
+        rel = make(_Kinds.Relationship,
             id=stix_id("relationship", f"{c}|{party}"), relationship_type=rtype,
             source_ref=entity_ref[subj], target_ref=entity_ref[obj], created=_ts(when), modified=_ts(when),
             created_by_ref=identity_ref[party], description=g.one(c, vocab.PREFIXES["rdfs"] + "label"),
             external_references=[{"source_name": "iokg", "url": c, "external_id": _local(c)}, *refs],
-            confidence=dni_to_value(DNI_WORDS[max(ranks, key=order.index)]) if ranks else None,
+            confidence=DNI_VALUES[DNI_WORDS[max(ranks, key=order.index)]] if ranks else None,
             allow_custom=True, x_iokg_predicate=pred)
         claim_rels[c].append(add(rel))
         for a in supporting:
@@ -214,7 +251,7 @@ def bundle(store: ox.Store, *, checked: bool = True) -> dict:
             if kind is None:
                 continue
             when = _ts(g.one(a, NS + "dateFrom"))
-            op = make(stix2.Opinion,
+            op = make(_Kinds.Opinion,
                 id=stix_id("opinion", a), opinion=kind, object_refs=sorted(claim_rels[c]),
                 created=when, modified=when, created_by_ref=identity_ref[party],
                 explanation=g.one(a, NS + "excerpt") or g.one(c, vocab.PREFIXES["rdfs"] + "label"),
@@ -242,7 +279,7 @@ def bundle(store: ox.Store, *, checked: bool = True) -> dict:
         if archive := g.one(s, NS + "archiveUrl"):
             refs.append({"source_name": "archive", "url": archive})
         contents = report_objects[s] or {identity_ref.get(publisher, iokg_identity)}
-        add(make(stix2.Report,
+        add(make(_Kinds.Report,
             id=report_ref[s], name=g.one(s, DCT + "title") or _local(s), published=_ts(day),
             created=_ts(day), modified=_ts(day), object_refs=sorted(contents),
             created_by_ref=identity_ref.get(publisher), report_types=["threat-report"],
@@ -250,7 +287,7 @@ def bundle(store: ox.Store, *, checked: bool = True) -> dict:
             x_iokg_date=date, x_iokg_date_precision={4: "year", 7: "month"}.get(len(date or ""), "day")))
         for parent in g.all(s, PROV + "wasDerivedFrom"):
             if parent in report_ref:
-                add(make(stix2.Relationship,
+                add(make(_Kinds.Relationship,
                     id=stix_id("relationship", f"{s}|derived-from|{parent}"), relationship_type="derived-from",
                     source_ref=report_ref[s], target_ref=report_ref[parent], created=_ts(day), modified=_ts(day),
                     created_by_ref=iokg_identity))
@@ -270,7 +307,7 @@ def _note(g: StoreIndex, a: str, about: str, doc: str, report_ref, identity_ref,
         return
     publisher = g.one(doc, DCT + "publisher")
     day = _ts(g.one(doc, NS + "dateFrom"))
-    note = make(stix2.Note,
+    note = make(_Kinds.Note,
         id=stix_id("note", a + "#excerpt"), content=excerpt, abstract=g.one(a, NS + "locator"),
         object_refs=[about, report_ref[doc]], created=day, modified=day,
         created_by_ref=identity_ref.get(publisher), external_references=[{"source_name": "iokg", "url": a}])

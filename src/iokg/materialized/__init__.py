@@ -2,7 +2,7 @@
 inside the build: the named queries of `iokg.materialized.filings.FILINGS` (``assertions``,
 ``entity``, ``source``, ``corroboration``, ``computed-evidence``, ``attribution``, ``source-list``
 by publisher, ``exists``), each filed per value of its id parameter in the one table
-``rows(query, param, value, body)`` (``body``: the rows, JSON, zlib-compressed,
+``rows(query, param, value, body)`` (``body``: the rows as SPARQL TSV, zlib-compressed,
 `iokg.materialized.encoding`), with ``meta(key, value)`` naming the schema version and what is
 filed.
 

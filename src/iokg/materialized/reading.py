@@ -19,7 +19,7 @@ from iokg.store import resolve_store
 #: The file inside a build.
 FILENAME = "materialized.sqlite"
 #: The encoding and meaning of the file; a file of another version is not read (the queries run).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _key(term: Any) -> str | None:

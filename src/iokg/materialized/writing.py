@@ -17,6 +17,12 @@ minutes, ``attribution`` does not finish: its path runs from every node):
   ``?publisher`` in each row as the query binds it).
 
 ``exists`` is filed per typed entity, source and claim IRI (``typed.rq``).
+
+The rows are kept as the lines of pyoxigraph's TSV serialization of the results (`Lines`,
+`iokg.materialized.encoding`): a row filed under several keys (an assertion under its entity,
+its claim and its source; a hop under every entity reaching it) is one line of text shared by
+its bodies, and no term is encoded in Python. Rows this module reshapes (``entity``'s join,
+``corroboration``'s sorted sets, ``source-list``'s publisher) are written as lines from their terms.
 `tests/test_materialized.py` holds every filing to the query's own rows on the curated data.
 """
 
@@ -25,19 +31,41 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from iokg import queries as named  # (a module: iokg.queries reads iokg.materialized.filings)
-from iokg.materialized.encoding import encode_row, pack
+from iokg.materialized.encoding import cell_value, encode, header, line, pack
 from iokg.materialized.filings import FILINGS, filed_keys
 from iokg.materialized.reading import SCHEMA_VERSION
 
 Select = Callable[..., list[dict[str, Any]]]
-Filed = dict[tuple[str, str], list[dict[str, Any]]]
+
+
+@dataclass
+class Lines:
+    """The rows filed under one key, as lines of TSV under one ``head`` (`iokg.materialized.encoding`)."""
+
+    head: str
+    lines: list[str] = field(default_factory=list)
+
+
+#: (``query\0param``, the parameter's value) -> its rows: `Lines`, or rows of terms (variable -> term)
+Filed = dict[tuple[str, str], "Lines | list[dict[str, Any]]"]
+
+
+class Graph(Protocol):
+    """What the rows are computed from: ``select(text)``, the rows of a query over the whole
+    graph as dicts of terms, and ``tsv(text)``, the same results serialized by pyoxigraph as
+    SPARQL TSV (`iokg.build` gives both over the graph in memory)."""
+
+    def select(self, text: str) -> list[dict[str, Any]]: ...
+
+    def tsv(self, text: str) -> bytes: ...
 
 
 def build_query(name: str) -> str:
@@ -63,14 +91,40 @@ def _sorted_sets(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[dic
     return rows
 
 
-def file_rows(filed: Filed, query: str, rows: Iterable[dict[str, Any]], params: Iterable[str]) -> None:
-    """File each row under the value of each of ``params`` it holds, keeping their order."""
-    params = tuple(params)
-    for row in rows:
-        for param in params:
-            term = row.get(param)
-            if term is not None:
-                filed.setdefault((f"{query}\0{param}", term.value), []).append(row)
+def _table(tsv: bytes) -> tuple[str, list[str]]:
+    """The header and the row lines of a TSV serialization of query results."""
+    lines = tsv.decode().split("\n")
+    return lines[0], lines[1:-1]  # (the text ends with a newline)
+
+
+def file_lines(filed: Filed, query: str, head: str, lines: Iterable[str], params: Iterable[str]) -> None:
+    """File each line (under ``head``) by the value of each of ``params`` it binds, keeping their order."""
+    names = [n[1:] for n in head.split("\t")]
+    at = [(param, names.index(param)) for param in params if param in names]
+    if not at:
+        return
+    last = max(i for _, i in at)
+    values: dict[str, str] = {}  # cell -> value (the same IRI turns up in many rows)
+    for text in lines:
+        cells = text.split("\t", last + 1)
+        for param, i in at:
+            cell = cells[i]
+            if cell:
+                value = values.get(cell)
+                if value is None:
+                    value = values[cell] = cell_value(cell)
+                key = (f"{query}\0{param}", value)
+                found = filed.get(key)
+                if found is None:
+                    found = filed[key] = Lines(head)
+                found.lines.append(text)
+
+
+def file_rows(filed: Filed, query: str, rows: Iterable[dict[str, Any]], params: Iterable[str],
+              names: list[str]) -> None:
+    """File each row (its variables ``names``, in order) under the value of each of ``params`` it holds."""
+    head = header(names)
+    file_lines(filed, query, head, (line(row, names) for row in rows), params)
 
 
 def _entity_rows(select: Select) -> list[dict[str, Any]]:
@@ -91,17 +145,20 @@ def _entity_rows(select: Select) -> list[dict[str, Any]]:
     return out
 
 
-def _attribution_rows(select: Select, starts: Iterable[ox.NamedNode]) -> Filed:
-    hops = select(build_query("attribution-hops"))
+def _attribution_rows(graph: Graph, starts: Iterable[str]) -> Filed:
+    """Attribution's rows per entity IRI of ``starts``."""
+    hops_head, hops = _table(graph.tsv(build_query("attribution-hops")))
+    subject = [n[1:] for n in hops_head.split("\t")].index("subject")
     by_subject: dict[str, list[int]] = {}
-    for i, row in enumerate(hops):
-        by_subject.setdefault(row["subject"].value, []).append(i)
+    for i, text in enumerate(hops):
+        by_subject.setdefault(cell_value(text.split("\t", subject + 1)[subject]), []).append(i)
     steps: dict[str, list[str]] = {}
-    for row in select(build_query("claim-edges")):
+    for row in graph.select(build_query("claim-edges")):
         steps.setdefault(row["subject"].value, []).append(row["object"].value)
+    head = "?entity\t" + hops_head  # attribution-hops.rq projects attribution.rq's columns after ?entity ?as_of
     filed: Filed = {}
     for start in starts:
-        seen, todo = {start.value}, [start.value]
+        seen, todo = {start}, [start]
         while todo:
             node = todo.pop()
             for nxt in steps.get(node, ()):
@@ -110,30 +167,102 @@ def _attribution_rows(select: Select, starts: Iterable[ox.NamedNode]) -> Filed:
                     todo.append(nxt)
         found = sorted(i for node in seen for i in by_subject.get(node, ()))
         if found:
-            # attribution-hops.rq projects attribution.rq's columns after ?entity ?as_of, in order
-            filed[("attribution\0entity", start.value)] = [{"entity": start, **hops[i]} for i in found]
+            cell = f"<{start}>\t"
+            filed[("attribution\0entity", start)] = Lines(head, [cell + hops[i] for i in found])
     return filed
 
 
-def materialize(select: Select) -> Filed:
-    """Every filing's rows, from ``select(text)`` over the whole graph, keyed by
-    (``query\\0param``, the parameter's value)."""
+#: assertions.rq without its ?entity (the rows of each assertion once; the text edits that make it,
+#: each of which must apply exactly once)
+_WITHOUT_ENTITY = (
+    ("{ SELECT ?entity ?claim WHERE { { ?claim iokg:subject ?entity } UNION { ?claim iokg:object ?entity } } }",
+     "{ SELECT ?claim WHERE { ?claim iokg:subject ?entity } }"),  # (each claim once: it has one subject)
+    ("SELECT ?entity ?claim ", "SELECT ?claim "),
+    ("GROUP BY ?entity ?claim ", "GROUP BY ?claim "),
+    ("ORDER BY ?claim ?dateTo ?sourceId ?entity ?assertion", "ORDER BY ?claim ?dateTo ?sourceId ?assertion"),
+)
+_ONE_END_EACH = """PREFIX iokg: <https://w3id.org/iokg/ns#>
+SELECT ?claim WHERE {
+  { ?claim iokg:subject ?a , ?b FILTER (?a != ?b) } UNION { ?claim iokg:object ?a , ?b FILTER (?a != ?b) }
+} LIMIT 1"""
+
+
+def _assertion_lines(graph: Graph) -> tuple[str, list[str]]:
+    """The rows of assertions.rq, unbound: one per assertion and entity its claim is about.
+
+    assertions.rq joins every assertion once per entity of its claim (its subject, its object),
+    which doubles the query's work. When every claim has at most one subject and one object
+    and they and the assertions are IRIs (what the shapes require), the rows are the same as
+    those of the query without ?entity, each written once for its claim's subject and once for
+    its object (once if they are the same), in the query's order: its ``ORDER BY ?claim ?dateTo
+    ?sourceId ?entity ?assertion`` is the order without ?entity, rows with the same claim,
+    dateTo and sourceId then sorted by entity and assertion (IRIs order by their text). Else
+    the query itself runs."""
+    text = named.get_query("assertions").text
+    fast = text
+    for before, after in _WITHOUT_ENTITY:
+        fast = fast.replace(before, after) if fast.count(before) == 1 else ""
+    if fast and not graph.select(_ONE_END_EACH):
+        found = _expanded(*_table(graph.tsv(fast)))
+        if found is not None:
+            return found
+    return _table(graph.tsv(text))
+
+
+def _expanded(head: str, lines: list[str]) -> tuple[str, list[str]] | None:
+    """Rows of assertions.rq without ?entity, each written for every entity its claim is about
+    (`_assertion_lines`); None if a term is not as that needs (an entity or an assertion not an IRI)."""
+    names = [n[1:] for n in head.split("\t")]
+    claim, subject, obj, assertion = (names.index(n) for n in ("claim", "subject", "object", "assertion"))
+    date_to, source_id = names.index("dateTo"), names.index("sourceId")
+    out: list[str] = []
+    run: list[tuple[str, str, str]] = []  # (entity, assertion, line) of rows with the same claim, dateTo, sourceId
+    key = None
+    for text in lines:
+        cells = text.split("\t")
+        here = (cells[claim], cells[date_to], cells[source_id])
+        if here != key:
+            if run:
+                run.sort()
+                out += [f"<{e}>\t{t}" for e, _, t in run]
+                run = []
+            key = here
+        a, s, o = cells[assertion], cells[subject], cells[obj]
+        if not (a.startswith("<") and s.startswith("<") and (not o or o.startswith("<"))):
+            return None
+        run.append((s[1:-1], a[1:-1], text))
+        if o and o != s:
+            run.append((o[1:-1], a[1:-1], text))
+    run.sort()
+    out += [f"<{e}>\t{t}" for e, _, t in run]
+    return "?entity\t" + head, out
+
+
+def materialize(graph: Graph) -> Filed:
+    """Every filing's rows, computed over ``graph`` (`Graph`), keyed by (``query\\0param``, the
+    parameter's value)."""
     filed: Filed = {}
-    for query in ("assertions", "source", "corroboration", "computed-evidence"):
-        file_rows(filed, query, _sorted_sets(select(named.get_query(query).text), FILINGS[query].sets),
-                  FILINGS[query].params)
-    file_rows(filed, "entity", _entity_rows(select), ("entity",))
+    file_lines(filed, "assertions", *_assertion_lines(graph), FILINGS["assertions"].params)
+    for query in ("source", "computed-evidence"):
+        head, lines = _table(graph.tsv(named.get_query(query).text))
+        file_lines(filed, query, head, lines, FILINGS[query].params)
+    corroboration = FILINGS["corroboration"]
+    file_rows(filed, "corroboration", _sorted_sets(graph.select(named.get_query("corroboration").text),
+                                                   corroboration.sets),
+              corroboration.params, projection("corroboration"))
+    file_rows(filed, "entity", _entity_rows(graph.select), ("entity",), projection("entity"))
     names = projection("source-list")
     listed = []
-    for row in select(build_query("source-list-all")):
+    for row in graph.select(build_query("source-list-all")):
         if "sourcePublisher" in row:
-            listed.append(_ordered({**row, "publisher": ox.Literal(row["sourcePublisher"].value)}, names))
-    file_rows(filed, "source-list", listed, ("publisher",))
-    typed = [row["thing"] for row in select(build_query("typed"))]
-    for thing in typed:
-        filed[("exists\0thing", thing.value)] = [{"thing": thing}]
-    starts = [t for t in typed if t.value.startswith(FILINGS["exists"].covers[0])]
-    filed.update(_attribution_rows(select, starts))
+            listed.append({**row, "publisher": ox.Literal(row["sourcePublisher"].value)})
+    file_rows(filed, "source-list", listed, ("publisher",), names)
+    _, typed = _table(graph.tsv(build_query("typed")))
+    things = [cell_value(cell) for cell in typed]
+    for thing, cell in zip(things, typed):
+        filed[("exists\0thing", thing)] = Lines("?thing", [cell])
+    entities = FILINGS["exists"].covers[0]
+    filed.update(_attribution_rows(graph, [t for t in things if t.startswith(entities)]))
     return filed
 
 
@@ -142,16 +271,9 @@ def write_materialized(filed: Filed, path: Path) -> int:
     path = Path(path)
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
-    encoded: dict[int, dict] = {}  # a row filed under several keys is encoded once
 
-    def body(rows: list[dict]) -> bytes:
-        out = []
-        for row in rows:
-            e = encoded.get(id(row))
-            if e is None:
-                e = encoded[id(row)] = encode_row(row)
-            out.append(e)
-        return pack(out)
+    def body(rows: Lines | list[dict[str, Any]]) -> bytes:
+        return pack(rows.head, rows.lines) if isinstance(rows, Lines) else encode(rows)
 
     with sqlite3.connect(tmp) as conn:
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")

@@ -6,7 +6,7 @@ body)``, whatever the query, into one more graph of the build, ``urn:iokg:materi
 with the build like the others, `iokg.remote.rewrite.tagged`; `materialized_triples`). Each key is
 one resource, ``<urn:iokg:materialized:key:SHA256>`` (the hash of query, parameter and value, so
 no text of the table is ever written as an IRI), with the key's three parts as plain literals and
-``m:body``, the body as stored (zlib-compressed JSON), base64-encoded. The graph's own node
+``m:body``, the body as stored (zlib-compressed SPARQL TSV), base64-encoded. The graph's own node
 records the table's schema version and each (query, parameter) pair it files.
 
 The graph is registered, counted, switched and dropped with the rest of the build (`iokg.remote.push`),
@@ -83,7 +83,7 @@ def materialized_triples(path: Path) -> list[ox.Triple]:
 
 
 def decode_body(body: bytes) -> list[dict[str, Any]]:
-    """A body of the table (zlib-compressed JSON of the rows) as rows of pyoxigraph terms."""
+    """A body of the table (zlib-compressed SPARQL TSV of the rows) as rows of pyoxigraph terms."""
     return decode(body)
 
 
