@@ -172,38 +172,21 @@ def _attribution_rows(graph: Graph, starts: Iterable[str]) -> Filed:
     return filed
 
 
-#: assertions.rq without its ?entity (the rows of each assertion once; the text edits that make it,
-#: each of which must apply exactly once)
-_WITHOUT_ENTITY = (
-    ("{ SELECT ?entity ?claim WHERE { { ?claim iokg:subject ?entity } UNION { ?claim iokg:object ?entity } } }",
-     "{ SELECT ?claim WHERE { ?claim iokg:subject ?entity } }"),  # (each claim once: it has one subject)
-    ("SELECT ?entity ?claim ", "SELECT ?claim "),
-    ("GROUP BY ?entity ?claim ", "GROUP BY ?claim "),
-    ("ORDER BY ?claim ?dateTo ?sourceId ?entity ?assertion", "ORDER BY ?claim ?dateTo ?sourceId ?assertion"),
-)
-_ONE_END_EACH = """PREFIX iokg: <https://w3id.org/iokg/ns#>
-SELECT ?claim WHERE {
-  { ?claim iokg:subject ?a , ?b FILTER (?a != ?b) } UNION { ?claim iokg:object ?a , ?b FILTER (?a != ?b) }
-} LIMIT 1"""
-
-
 def _assertion_lines(graph: Graph) -> tuple[str, list[str]]:
     """The rows of assertions.rq, unbound: one per assertion and entity its claim is about.
 
     assertions.rq joins every assertion once per entity of its claim (its subject, its object),
     which doubles the query's work. When every claim has at most one subject and one object
     and they and the assertions are IRIs (what the shapes require), the rows are the same as
-    those of the query without ?entity, each written once for its claim's subject and once for
+    those of the query without ?entity (``queries/materialized/assertions-by-claim.rq``; a claim
+    with two subjects or objects: ``claims-with-two-ends.rq``), each written once for its claim's subject and once for
     its object (once if they are the same), in the query's order: its ``ORDER BY ?claim ?dateTo
     ?sourceId ?entity ?assertion`` is the order without ?entity, rows with the same claim,
     dateTo and sourceId then sorted by entity and assertion (IRIs order by their text). Else
     the query itself runs."""
     text = named.get_query("assertions").text
-    fast = text
-    for before, after in _WITHOUT_ENTITY:
-        fast = fast.replace(before, after) if fast.count(before) == 1 else ""
-    if fast and not graph.select(_ONE_END_EACH):
-        found = _expanded(*_table(graph.tsv(fast)))
+    if not graph.select(build_query("claims-with-two-ends")):
+        found = _expanded(*_table(graph.tsv(build_query("assertions-by-claim"))))
         if found is not None:
             return found
     return _table(graph.tsv(text))
