@@ -23,7 +23,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import chromium, new_page, page  # noqa: E402, F401  (browser test fixtures)
 from iokg.build import build  # noqa: E402
-from sparql_server import InProcessSite, build_big_store, build_store, in_process, running_server  # noqa: E402
+from sparql_server import (  # noqa: E402
+    QUERY_WORKERS,
+    InProcessSite,
+    build_big_store,
+    build_store,
+    in_process,
+    running_server,
+)
+
+# One query worker per app unless a test asks for more (sparql_server.QUERY_WORKERS says why).
+os.environ.setdefault("IOKG_MAX_CONCURRENT_QUERIES", QUERY_WORKERS)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASIC = FIXTURES / "basic"

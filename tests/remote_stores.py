@@ -4,7 +4,6 @@ loopback ports and always stopped: Oxigraph's server (PyPI `oxigraph`) and Virtu
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from iokg.bench.virtuoso import GRANTS, virtuoso_ini
-from sparql_server import free_port
+from sparql_server import free_port, server_env
 
 
 def _wait_for(url: str, process: subprocess.Popen, what: str, seconds: float = 60) -> None:
@@ -100,6 +99,4 @@ def remote_store(kind: str, folder: Path) -> Iterator[dict[str, str]]:
 
 
 def iokg_env(settings: dict[str, object]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
-    env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
-    return env
+    return server_env(**settings)

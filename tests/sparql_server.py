@@ -63,6 +63,22 @@ def build_big_store(path: Path, triples: int = 3000) -> Path:
     return build_store(path, [(f"{EX}n{i}", f"value {i}", G1) for i in range(triples)])
 
 
+#: Query worker processes of each app the tests start, unless a test asks for more: one is enough
+#: to answer (requests wait for it on the event loop), and each costs a Python start and a store
+#: opening. `conftest.py` puts it in the environment, so the apps in this process and the
+#: ``iokg`` commands the tests run read it too; `server_env` keeps it for the real servers.
+QUERY_WORKERS = "1"
+
+
+def server_env(**settings: object) -> dict[str, str]:
+    """This process's environment without its ``IOKG_*`` settings, but for the tests' number of query
+    workers, plus ``settings`` as ``IOKG_*`` variables: what a server process started by a test reads."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
+    env["IOKG_MAX_CONCURRENT_QUERIES"] = QUERY_WORKERS
+    env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -112,9 +128,7 @@ class Server(Requests):
 def running_server(store: Path, **settings: object) -> Iterator[Server]:
     """``python -m iokg.api.server`` over ``store`` on a free port, until the block ends."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
-    env.update(IOKG_STORE=str(store), IOKG_HOST="127.0.0.1", IOKG_PORT=str(port))
-    env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
+    env = server_env(store=store, host="127.0.0.1", port=port, **settings)
     process = subprocess.Popen(
         [sys.executable, "-m", "iokg.api.server"],
         env=env,
