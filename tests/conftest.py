@@ -21,6 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import remote_stores  # noqa: E402
 from browser import chromium, new_page, page  # noqa: E402, F401  (browser test fixtures)
 from iokg.build import build  # noqa: E402
 from sparql_server import (  # noqa: E402
@@ -86,6 +87,19 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Pat
             make(path)
             done.touch()
     return path
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test run that all its pytest-xdist workers see."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return tmp_path_factory.getbasetemp()
+    return tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _virtuoso_templates(tmp_path_factory) -> None:
+    """`remote_stores.virtuoso_store` copies one fresh database, made once for the run, from here."""
+    remote_stores.TEMPLATES = shared_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
