@@ -260,7 +260,8 @@ class InProcessSite(Requests):
     (ASGI, no socket; paths or full URLs; redirects not followed; a server error is a 500 response,
     as over HTTP), with the app's lifespan running. ``url`` is a real address, the client's base
     too: reading it first starts the same app in a uvicorn thread of this process, listening there
-    (for browsers, SPARQLWrapper, rdflib, httpx)."""
+    (for browsers, SPARQLWrapper, rdflib, httpx). Each starts on first use (its lifespan, so its
+    query workers, with it): a site only read over HTTP starts one app, not two."""
 
     def __init__(self, store: Path, **settings: object):
         from iokg.api.app import create_app
@@ -268,12 +269,27 @@ class InProcessSite(Requests):
 
         self.settings = Settings(store=store, **settings)
         self._create_app = create_app
-        self.app = create_app(self.settings)
+        self._app = create_app(self.settings)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.client = TestClient(self.app, base_url=self.base, raise_server_exceptions=False,
-                                 follow_redirects=False)
+        self._client = TestClient(self._app, base_url=self.base, raise_server_exceptions=False,
+                                  follow_redirects=False)
+        self._client_open = False
         self._served: ThreadServer | None = None
+
+    @property
+    def client(self) -> TestClient:
+        """The TestClient, its lifespan running (the query workers start with it)."""
+        if not self._client_open:
+            self._client.__enter__()
+            self._client_open = True
+        return self._client
+
+    @property
+    def app(self) -> Any:
+        """The app the client talks to, its lifespan running (``app.state`` set up)."""
+        self.client
+        return self._app
 
     @property
     def url(self) -> str:  # type: ignore[override]
@@ -286,13 +302,13 @@ class InProcessSite(Requests):
         return self.client.request(method, url, **kwargs)
 
     def __enter__(self) -> InProcessSite:
-        self.client.__enter__()  # runs the lifespan: the query workers start
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._served is not None:
             self._served.stop()
-        self.client.__exit__(*exc)
+        if self._client_open:
+            self._client.__exit__(*exc)
 
 
 @contextmanager
