@@ -42,18 +42,24 @@ BASIC = FIXTURES / "basic"
 #: Test files that take longest, run first so that the workers finish together (xdist hands out
 #: files in collection order); the others keep their order.
 SLOWEST_FIRST = (
-    "tests/test_datasets_scale.py",
-    "tests/test_materialized.py",
-    "tests/test_remote_publish.py",
-    "tests/test_remote.py",
     "tests/test_pages_quality_browser.py",
-    "tests/test_wheel.py",
-    "tests/test_faults.py",
+    "tests/test_datasets_scale.py",
+    "tests/test_remote.py",
+    "tests/test_remote_publish.py",
     "tests/test_bench.py",
+    "tests/test_wheel.py",
     "tests/test_pages_entities_browser.py",
     "tests/test_hostile_fuzz.py",
     "tests/test_shapes.py",
-    "tests/test_hostile_pages.py",
+    "tests/test_build.py",
+    "tests/test_remote_materialized.py",
+    "tests/test_pages_query.py",
+    "tests/test_pages_browse.py",
+    "tests/test_faults.py",
+    "tests/test_datasets_sql.py",
+    "tests/test_bench_load_remote.py",
+    "tests/test_hostile_http.py",
+    "tests/test_materialized.py",
 )
 
 
