@@ -186,7 +186,9 @@ def limited_remote(request, big_store, tmp_path_factory):
         client = remote_client(Settings(**settings))
         push(client, dump, "big-1")
         client.close()
-        with running_server(big_store, remote="true", query_timeout_ms=500, max_result_rows=50, **settings) as server:
+        # two slots: the runaway query may still hold one when the next request comes
+        with running_server(big_store, remote="true", query_timeout_ms=500, max_result_rows=50,
+                            max_concurrent_queries=2, **settings) as server:
             yield server
 
 
