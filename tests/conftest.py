@@ -36,6 +36,29 @@ from sparql_server import (  # noqa: E402
 # One query worker per app unless a test asks for more (sparql_server.QUERY_WORKERS says why).
 os.environ.setdefault("IOKG_MAX_CONCURRENT_QUERIES", QUERY_WORKERS)
 
+
+def _one_default_ssl_context() -> None:
+    """httpx makes an SSL context for every client, loading all of certifi's CA certificates: 20 ms
+    of CPU for each ``httpx.get`` (a shared client's request costs 1 ms), thousands of times a run.
+    The tests speak plain HTTP to this machine; one default context, made once, serves them all."""
+    try:
+        from httpx._transports import default as transport
+    except ImportError:  # another httpx: each client makes its own, as before
+        return
+    make, made = transport.create_ssl_context, {}
+
+    def create_ssl_context(verify=True, cert=None, trust_env=True):
+        if verify is not True or cert is not None:
+            return make(verify=verify, cert=cert, trust_env=trust_env)
+        if trust_env not in made:
+            made[trust_env] = make(verify=verify, cert=cert, trust_env=trust_env)
+        return made[trust_env]
+
+    transport.create_ssl_context = create_ssl_context
+
+
+_one_default_ssl_context()
+
 FIXTURES = Path(__file__).parent / "fixtures"
 BASIC = FIXTURES / "basic"
 
