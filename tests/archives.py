@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -54,9 +55,16 @@ def independent_weekday_hour(tweets_csv: Path, tz: str) -> list[list[int]]:
     """Tweets by local weekday (Monday first) and hour, from the CSV's UTC times, with zoneinfo."""
     zone = ZoneInfo(tz)
     grid = [[0] * 24 for _ in range(7)]
-    with open(tweets_csv, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            when = dt.datetime.strptime(row["tweet_time"], "%Y-%m-%d %H:%M").replace(tzinfo=dt.timezone.utc)
-            local = when.astimezone(zone)
-            grid[local.weekday()][local.hour] += 1
+    for text, n in tweet_times(tweets_csv).items():  # each distinct time once: the same count, sooner
+        when = dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=dt.timezone.utc)
+        local = when.astimezone(zone)
+        grid[local.weekday()][local.hour] += n
     return grid
+
+
+def tweet_times(tweets_csv: Path) -> Counter[str]:
+    """How many rows of the CSV have each ``tweet_time`` (as written, UTC)."""
+    with open(tweets_csv, encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        column = next(rows).index("tweet_time")
+        return Counter(row[column] for row in rows)

@@ -21,9 +21,43 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import remote_stores  # noqa: E402
 from browser import chromium, new_page, page  # noqa: E402, F401  (browser test fixtures)
 from iokg.build import build  # noqa: E402
-from sparql_server import InProcessSite, build_big_store, build_store, in_process, running_server  # noqa: E402
+from sparql_server import (  # noqa: E402
+    QUERY_WORKERS,
+    InProcessSite,
+    build_big_store,
+    build_store,
+    in_process,
+    running_server,
+)
+
+# One query worker per app unless a test asks for more (sparql_server.QUERY_WORKERS says why).
+os.environ.setdefault("IOKG_MAX_CONCURRENT_QUERIES", QUERY_WORKERS)
+
+
+def _one_default_ssl_context() -> None:
+    """httpx makes an SSL context for every client, loading all of certifi's CA certificates: 20 ms
+    of CPU for each ``httpx.get`` (a shared client's request costs 1 ms), thousands of times a run.
+    The tests speak plain HTTP to this machine; one default context, made once, serves them all."""
+    try:
+        from httpx._transports import default as transport
+    except ImportError:  # another httpx: each client makes its own, as before
+        return
+    make, made = transport.create_ssl_context, {}
+
+    def create_ssl_context(verify=True, cert=None, trust_env=True):
+        if verify is not True or cert is not None:
+            return make(verify=verify, cert=cert, trust_env=trust_env)
+        if trust_env not in made:
+            made[trust_env] = make(verify=verify, cert=cert, trust_env=trust_env)
+        return made[trust_env]
+
+    transport.create_ssl_context = create_ssl_context
+
+
+_one_default_ssl_context()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASIC = FIXTURES / "basic"
@@ -31,18 +65,24 @@ BASIC = FIXTURES / "basic"
 #: Test files that take longest, run first so that the workers finish together (xdist hands out
 #: files in collection order); the others keep their order.
 SLOWEST_FIRST = (
-    "tests/test_datasets_scale.py",
-    "tests/test_materialized.py",
-    "tests/test_remote_publish.py",
-    "tests/test_remote.py",
     "tests/test_pages_quality_browser.py",
-    "tests/test_wheel.py",
-    "tests/test_faults.py",
+    "tests/test_datasets_scale.py",
+    "tests/test_remote.py",
+    "tests/test_remote_publish.py",
     "tests/test_bench.py",
+    "tests/test_wheel.py",
     "tests/test_pages_entities_browser.py",
     "tests/test_hostile_fuzz.py",
     "tests/test_shapes.py",
-    "tests/test_hostile_pages.py",
+    "tests/test_build.py",
+    "tests/test_remote_materialized.py",
+    "tests/test_pages_query.py",
+    "tests/test_pages_browse.py",
+    "tests/test_faults.py",
+    "tests/test_datasets_sql.py",
+    "tests/test_bench_load_remote.py",
+    "tests/test_hostile_http.py",
+    "tests/test_materialized.py",
 )
 
 
@@ -76,6 +116,19 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Pat
             make(path)
             done.touch()
     return path
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test run that all its pytest-xdist workers see."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return tmp_path_factory.getbasetemp()
+    return tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _virtuoso_templates(tmp_path_factory) -> None:
+    """`remote_stores.virtuoso_store` copies one fresh database, made once for the run, from here."""
+    remote_stores.TEMPLATES = shared_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,29 @@ def build_big_store(path: Path, triples: int = 3000) -> Path:
     return build_store(path, [(f"{EX}n{i}", f"value {i}", G1) for i in range(triples)])
 
 
+#: Query worker processes of each app the tests start, unless a test asks for more: one is enough
+#: to answer (requests wait for it on the event loop), and each costs a Python start and a store
+#: opening. `conftest.py` puts it in the environment, so the apps in this process and the
+#: ``iokg`` commands the tests run read it too; `server_env` keeps it for the real servers.
+QUERY_WORKERS = "1"
+
+
+#: The server process the tests start: what ``python -m iokg.api.server`` runs (``run(Settings())``),
+#: given with ``-c``. Under ``-m`` every query worker (multiprocessing's "spawn") first imports the
+#: server's main module again, the whole app, for nothing: 0.4 s of CPU more per worker.
+SERVER_COMMAND = [sys.executable, "-c", "from iokg.api.server import run; from iokg.settings import Settings; "
+                  "run(Settings())"]
+
+
+def server_env(**settings: object) -> dict[str, str]:
+    """This process's environment without its ``IOKG_*`` settings, but for the tests' number of query
+    workers, plus ``settings`` as ``IOKG_*`` variables: what a server process started by a test reads."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
+    env["IOKG_MAX_CONCURRENT_QUERIES"] = QUERY_WORKERS
+    env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -110,13 +133,12 @@ class Server(Requests):
 
 @contextmanager
 def running_server(store: Path, **settings: object) -> Iterator[Server]:
-    """``python -m iokg.api.server`` over ``store`` on a free port, until the block ends."""
+    """The server (``python -m iokg.api.server``, as `SERVER_COMMAND`) over ``store`` on a free port,
+    until the block ends."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
-    env.update(IOKG_STORE=str(store), IOKG_HOST="127.0.0.1", IOKG_PORT=str(port))
-    env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
+    env = server_env(store=store, host="127.0.0.1", port=port, **settings)
     process = subprocess.Popen(
-        [sys.executable, "-m", "iokg.api.server"],
+        SERVER_COMMAND,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -246,7 +268,8 @@ class InProcessSite(Requests):
     (ASGI, no socket; paths or full URLs; redirects not followed; a server error is a 500 response,
     as over HTTP), with the app's lifespan running. ``url`` is a real address, the client's base
     too: reading it first starts the same app in a uvicorn thread of this process, listening there
-    (for browsers, SPARQLWrapper, rdflib, httpx)."""
+    (for browsers, SPARQLWrapper, rdflib, httpx). Each starts on first use (its lifespan, so its
+    query workers, with it): a site only read over HTTP starts one app, not two."""
 
     def __init__(self, store: Path, **settings: object):
         from iokg.api.app import create_app
@@ -254,12 +277,27 @@ class InProcessSite(Requests):
 
         self.settings = Settings(store=store, **{"access_log": False, **settings})  # no log lines in test output
         self._create_app = create_app
-        self.app = create_app(self.settings)
+        self._app = create_app(self.settings)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.client = TestClient(self.app, base_url=self.base, raise_server_exceptions=False,
-                                 follow_redirects=False)
+        self._client = TestClient(self._app, base_url=self.base, raise_server_exceptions=False,
+                                  follow_redirects=False)
+        self._client_open = False
         self._served: ThreadServer | None = None
+
+    @property
+    def client(self) -> TestClient:
+        """The TestClient, its lifespan running (the query workers start with it)."""
+        if not self._client_open:
+            self._client.__enter__()
+            self._client_open = True
+        return self._client
+
+    @property
+    def app(self) -> Any:
+        """The app the client talks to, its lifespan running (``app.state`` set up)."""
+        self.client
+        return self._app
 
     @property
     def url(self) -> str:  # type: ignore[override]
@@ -272,13 +310,13 @@ class InProcessSite(Requests):
         return self.client.request(method, url, **kwargs)
 
     def __enter__(self) -> InProcessSite:
-        self.client.__enter__()  # runs the lifespan: the query workers start
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._served is not None:
             self._served.stop()
-        self.client.__exit__(*exc)
+        if self._client_open:
+            self._client.__exit__(*exc)
 
 
 @contextmanager

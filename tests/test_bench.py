@@ -30,8 +30,11 @@ from iokg.bench.wrk import Pinning, wrk_binary
 from iokg.build import build
 from iokg.queries import load_queries
 from iokg.store import run_query
+from sparql_server import QUERY_WORKERS
 
 NS = vocab.NS
+#: The servers' settings: the tests' number of query workers (`sparql_server.QUERY_WORKERS`).
+WORKERS = {"IOKG_MAX_CONCURRENT_QUERIES": QUERY_WORKERS}
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +131,7 @@ def test_measuring_loop_on_both_servers(bench_graph, tmp_path):
     g, _, store = bench_graph
 
     async def run():
-        with both_servers(store, tmp_path) as (iokg, oxigraph):
+        with both_servers(store, tmp_path, settings=WORKERS) as (iokg, oxigraph):
             procs = [iokg.process, oxigraph.process]
             for w in default_workloads(g):
                 rows = await check_agreement(w, iokg, oxigraph, values=3)
@@ -167,7 +170,7 @@ def test_wrk_compares_both_servers(bench_graph, tmp_path):
     by_name = {w.name: w for w in route_workloads(g)}
     plan = [("point", *requests_of(point_lookup(g))),
             ("page-entity", by_name["page-entity"].iokg_requests(), by_name["page-entity"].oxigraph_requests())]
-    with both_servers(store, tmp_path, cpus=pinning.servers) as (iokg, oxigraph):
+    with both_servers(store, tmp_path, cpus=pinning.servers, settings=WORKERS) as (iokg, oxigraph):
         pairs = run_pairs(plan, iokg, oxigraph, concurrencies=[2], seconds=1, rounds=1, pinning=pinning,
                           workdir=tmp_path, say=lambda _: None)
         memory = memory_of(iokg)
@@ -189,8 +192,8 @@ def test_load_table_sheds_past_the_limit_and_the_soak_samples_memory(bench_graph
     claims = next(w for w in route_workloads(g) if w.name == "claim").iokg_requests()
     requests = [r for pair in zip(requests_of(point_lookup(g))[0], claims) for r in pair]  # the quicker ones
     with iokg_server(store, tmp_path / "iokg.log", cpus=pinning.servers,
-                     settings={"IOKG_MAX_IN_FLIGHT": "2"}) as server:
-        rows = run_load(server.url, requests, [1, 8], 2, pinning=pinning, timeout_s=15, say=lambda _: None)
+                     settings={**WORKERS, "IOKG_MAX_IN_FLIGHT": "2"}) as server:
+        rows = run_load(server.url, requests, [1, 8], 1, pinning=pinning, timeout_s=15, say=lambda _: None)
         _, samples = soak(server.url, requests, seconds=2, interval=1, concurrency=2, pinning=pinning,
                           timeout_s=15, memory=lambda: memory_of(server), say=lambda _: None)
     one, eight = (r.result for r in rows)
@@ -205,7 +208,7 @@ def test_granian_serves_and_stops(bench_graph, tmp_path):
     """IOKG_SERVER=granian: the same app answers, and stopping the server leaves no process behind."""
     g, _, store = bench_graph
     entity = g.entities["campaign"][0]
-    with iokg_server(store, tmp_path / "granian.log", settings={"IOKG_SERVER": "granian"}) as server:
+    with iokg_server(store, tmp_path / "granian.log", settings={**WORKERS, "IOKG_SERVER": "granian"}) as server:
         answer = httpx.get(f"{server.url}/entities/{entity}", timeout=30)
         pgid = server.process.pid
     assert answer.status_code == 200 and answer.json()["id"] == entity

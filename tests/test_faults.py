@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,7 +23,7 @@ import pytest
 
 from conftest import BASIC
 from iokg.build import build
-from sparql_server import cpu_ticks, free_port, is_alive, worker_pids
+from sparql_server import SERVER_COMMAND, cpu_ticks, free_port, is_alive, server_env, worker_pids
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # never ends on 3000 triples
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # 9,000,000 rows: a few seconds
@@ -53,13 +52,12 @@ class Served:
 
 @contextmanager
 def serve(store: Path, **settings: object) -> Iterator[Served]:
-    """``python -m iokg.api.server`` in a process group of its own (so a test can look for orphans)."""
+    """The server (`SERVER_COMMAND`: what ``python -m iokg.api.server`` runs) in a process group of its
+    own (so a test can look for orphans)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
-    env.update(IOKG_STORE=str(store), IOKG_PORT=str(port), IOKG_HOST="127.0.0.1")
-    env.update({f"IOKG_{k.upper()}": str(v) for k, v in settings.items()})
+    env = server_env(store=store, port=port, host="127.0.0.1", **settings)
     with tempfile.NamedTemporaryFile("wb", prefix="iokg-server-", suffix=".log", delete=False) as log:
-        process = subprocess.Popen([sys.executable, "-m", "iokg.api.server"], env=env, start_new_session=True,
+        process = subprocess.Popen(SERVER_COMMAND, env=env, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=log)
     served = Served(f"http://127.0.0.1:{port}", process, Path(log.name))
     try:

@@ -18,7 +18,7 @@ from conftest import FIXTURES
 from html_tree import parse
 from iokg.build import build
 from iokg.web.templating import CONTENT_SECURITY_POLICY
-from sparql_server import running_server
+from sparql_server import in_process
 
 HOSTILE = FIXTURES / "hostile"
 
@@ -63,8 +63,8 @@ DANGEROUS_TAGS = {"style", "iframe", "object", "embed", "base", "frame", "frames
 def hostile_site(tmp_path_factory):
     store = tmp_path_factory.mktemp("hostile") / "store"
     build(HOSTILE, store)
-    with running_server(store) as server:
-        yield server
+    with in_process(store) as site:  # the app in this process: the pages are the point, not the server
+        yield site
 
 
 def _is_page(path: str) -> bool:
@@ -74,20 +74,20 @@ def _is_page(path: str) -> bool:
 def crawl(site, limit: int = 400) -> dict[str, httpx.Response]:
     seen: dict[str, httpx.Response] = {}
     todo = deque(SEEDS)
-    with httpx.Client(base_url=site.url, timeout=30) as client:
-        while todo and len(seen) < limit:
-            path = todo.popleft()
-            if path in seen:
-                continue
-            r = client.get(path)
-            seen[path] = r
-            if not r.headers.get("content-type", "").startswith("text/html"):
-                continue
-            for e in parse(r.text, site.url).iter():
-                for attr in ("href", "src", "action"):
-                    link = (e.attrs.get(attr) or "").split("#")[0]
-                    if link and _is_page(link) and link not in seen and e.tag in ("a", "img", "object"):
-                        todo.append(link)
+    client = site.client
+    while todo and len(seen) < limit:
+        path = todo.popleft()
+        if path in seen:
+            continue
+        r = client.get(path)
+        seen[path] = r
+        if not r.headers.get("content-type", "").startswith("text/html"):
+            continue
+        for e in parse(r.text, site.base).iter():
+            for attr in ("href", "src", "action"):
+                link = (e.attrs.get(attr) or "").split("#")[0]
+                if link and _is_page(link) and link not in seen and e.tag in ("a", "img", "object"):
+                    todo.append(link)
     return seen
 
 
@@ -149,8 +149,8 @@ def test_markup_in_curated_strings_is_inert_on_every_page(pages, hostile_site):
     for path, r in pages.items():
         kind = r.headers.get("content-type", "")
         if kind.startswith("text/html"):
-            _inert_html(path, r.text, hostile_site.url)
-            page = parse(r.text, hostile_site.url)
+            _inert_html(path, r.text, hostile_site.base)
+            page = parse(r.text, hostile_site.base)
             shown += page.text() + "\n" + "\n".join(str(v) for e in page.iter() for v in e.attrs.values()) + "\n"
             for svg in page.find_all("svg"):  # the chain picture inside the entity page
                 assert not any(n.startswith("on") for e in svg.iter() for n in e.attrs), path
@@ -163,11 +163,11 @@ def test_markup_in_curated_strings_is_inert_on_every_page(pages, hostile_site):
 
 
 def test_the_chain_picture_shows_the_markup_as_text(hostile_site):
-    r = httpx.get(hostile_site.url + "/e/alpha/attribution.svg", timeout=30)
+    r = hostile_site.get("/e/alpha/attribution.svg")
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
     text = _inert_svg("/e/alpha/attribution.svg", r.text)
     assert "alert(6)" in text  # the ministry's label, as text
-    page = httpx.get(hostile_site.url + "/e/alpha", timeout=30)
+    page = hostile_site.get("/e/alpha")
     assert "<script>alert(6)</script>" not in page.text  # escaped in the page around the inline picture
     assert "&lt;script&gt;alert(6)&lt;/script&gt;" in page.text
 

@@ -42,8 +42,9 @@ def renamed_store(tmp_path_factory) -> Path:
 
 def store_graphs(settings: dict) -> set[str]:
     """The tagged graph names the store holds (``<graph>@<build>``)."""
+    # grouped rather than DISTINCT: the same names, and Virtuoso answers it at once (not in seconds)
     response = httpx.post(settings["remote_query_url"], data={
-        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        "query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
         headers={"Accept": "application/sparql-results+json"}, timeout=60)
     response.raise_for_status()
     return {b["g"]["value"] for b in response.json()["results"]["bindings"] if "@" in b["g"]["value"]}

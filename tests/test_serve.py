@@ -12,7 +12,7 @@ import httpx
 
 from conftest import BASIC
 from iokg.build import build, is_stale
-from sparql_server import free_port
+from sparql_server import free_port, server_env
 
 
 def test_is_stale(data_copy, tmp_path):
@@ -27,8 +27,7 @@ def test_is_stale(data_copy, tmp_path):
 
 def test_serve_builds_then_answers(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
-    env.update(IOKG_STORE=str(tmp_path / "store"), IOKG_DATA=str(BASIC))
+    env = server_env(store=tmp_path / "store", data=BASIC)
     proc = subprocess.Popen([sys.executable, "-m", "iokg", "serve", "--build", "--port", str(port)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:

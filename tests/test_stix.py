@@ -9,8 +9,6 @@ import re
 from collections import Counter
 
 import pytest
-import stix2
-from stix2validator import ValidationOptions, validate_instance
 
 from conftest import curated_counts, iokg
 from iokg import vocab
@@ -35,6 +33,8 @@ def by_id(bundle) -> dict[str, dict]:
 
 
 def test_the_bundle_validates_with_no_error(bundle):
+    from stix2validator import ValidationOptions, validate_instance  # slow to import: only where it runs
+
     results = validate_instance(bundle, ValidationOptions(version="2.1"))
     errors = [e.message for e in results.errors] + [
         e.message for r in getattr(results, "object_results", []) for e in r.errors]
@@ -53,6 +53,8 @@ def _warnings(results) -> list[str]:
 
 
 def test_the_bundle_loads_into_a_memory_store(bundle):
+    import stix2  # slow to import: only where it runs
+
     store = stix2.MemoryStore(stix_data=bundle, allow_custom=True)
     campaigns = store.query([stix2.Filter("type", "=", "campaign")])
     names = {c.name for c in campaigns}

@@ -1,10 +1,8 @@
 """The verdict at the top of an entity page, the collapsible sections after it and the page's weight,
-over a real server and the store built from the curated ``data/``; then the ranking of words of
+over the app (in this process) and the store built from the curated ``data/``; then the ranking of words of
 confidence (`iokg.web.verdict.confidence`) on its own. Pages are parsed (``html_tree``)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +10,6 @@ import pytest
 from html_tree import Element, parse
 from iokg.provenance.models import AssertionView, LikelihoodBand, Ref, SourceRef
 from iokg.web.verdict import Words, confidence
-from sparql_server import running_server
 
 PRC = "spamouflage--attributedTo--prc-government"
 #: The page weight bound of issue "The answer first", in bytes of HTML.
@@ -20,15 +17,15 @@ MAX_ENTITY_PAGE_BYTES = 120_000
 
 
 @pytest.fixture(scope="module")
-def site(data_store: Path):
-    with running_server(data_store) as server:
-        yield server
+def site(data_site):
+    """The app over the curated data, in this process, shared with the other modules."""
+    return data_site
 
 
 def get(site, path: str, **params: str) -> tuple[httpx.Response, Element]:
     r = site.get(path, params=params, timeout=60)
     assert r.status_code == 200, r.text[:300]
-    return r, parse(r.text, site.url)
+    return r, parse(r.text, site.base)
 
 
 def lines(page: Element) -> dict[str, Element]:
