@@ -21,7 +21,7 @@ def start(store: Path, **settings: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
     env.update(IOKG_STORE=str(store), IOKG_PORT=str(port), IOKG_MAX_CONCURRENT_QUERIES="1", **settings)
-    process = subprocess.Popen([sys.executable, "-m", "iokg.api.server"], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "iokg.api"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -1,5 +1,6 @@
-"""Start the HTTP server: ``run(settings)``, or ``python -m iokg.api.server`` (settings from
-``IOKG_*`` environment variables).
+"""Start the HTTP server: ``run(settings)``, or ``python -m iokg.api`` (settings from ``IOKG_*``
+environment variables; `iokg.api.__main__`, whose query workers start without importing the
+app, where ``python -m iokg.api.server`` makes each of them import it first).
 
 uvicorn serves the app over httptools (uvloop when installed), through `GuardedHttpToolsProtocol`,
 which holds the limits an ASGI app cannot hold itself because they bite before a request reaches it:
