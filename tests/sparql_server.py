@@ -70,11 +70,9 @@ def build_big_store(path: Path, triples: int = 3000) -> Path:
 QUERY_WORKERS = "1"
 
 
-#: The server process the tests start: what ``python -m iokg.api.server`` runs (``run(Settings())``),
-#: given with ``-c``. Under ``-m`` every query worker (multiprocessing's "spawn") first imports the
-#: server's main module again, the whole app, for nothing: 0.4 s of CPU more per worker.
-SERVER_COMMAND = [sys.executable, "-c", "from iokg.api.server import run; from iokg.settings import Settings; "
-                  "run(Settings())"]
+#: The server process the tests start: ``python -m iokg.api`` (`iokg.api.__main__`), whose query
+#: workers do not import the app again (under ``-m iokg.api.server`` each would: 0.4 s more CPU each).
+SERVER_COMMAND = [sys.executable, "-m", "iokg.api"]
 
 
 def server_env(**settings: object) -> dict[str, str]:
@@ -132,15 +130,15 @@ class Server(Requests):
 
 
 @contextmanager
-def running_server(store: Path, **settings: object) -> Iterator[Server]:
-    """The server (``python -m iokg.api.server``, as `SERVER_COMMAND`) over ``store`` on a free port,
-    until the block ends."""
+def running_server(store: Path, *, stdout: int = subprocess.DEVNULL, **settings: object) -> Iterator[Server]:
+    """The server (`SERVER_COMMAND`) over ``store`` on a free port, until the block ends; its standard
+    output goes to ``stdout`` (``subprocess.PIPE``: ``server.process.stdout``, readable after the block)."""
     port = free_port()
     env = server_env(store=store, host="127.0.0.1", port=port, **settings)
     process = subprocess.Popen(
         SERVER_COMMAND,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=stdout,
         stderr=subprocess.PIPE,
     )
     server = Server(f"http://127.0.0.1:{port}", process)

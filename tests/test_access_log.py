@@ -6,72 +6,41 @@ from __future__ import annotations
 
 import os
 import selectors
-import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 
-from sparql_server import free_port
+from sparql_server import running_server
 
 
-def start(store: Path, **settings: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IOKG_")}
-    env.update(IOKG_STORE=str(store), IOKG_PORT=str(port), IOKG_MAX_CONCURRENT_QUERIES="1", **settings)
-    process = subprocess.Popen([sys.executable, "-m", "iokg.api"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, "the server exited"
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-
-
-def read_until(process: subprocess.Popen, needle: bytes, seconds: float) -> bytes:
-    """What the server writes to standard output, until ``needle`` appears or ``seconds`` pass."""
+def read_until(stream, needle: bytes, seconds: float) -> bytes:
+    """What a server writes to ``stream`` (its standard output), until ``needle`` appears or
+    ``seconds`` pass."""
     out = b""
     with selectors.DefaultSelector() as sel:
-        sel.register(process.stdout, selectors.EVENT_READ)
+        sel.register(stream, selectors.EVENT_READ)
         deadline = time.monotonic() + seconds
         while needle not in out and (left := deadline - time.monotonic()) > 0:
             if sel.select(timeout=left):
-                chunk = os.read(process.stdout.fileno(), 65536)
+                chunk = os.read(stream.fileno(), 65536)
                 if not chunk:
                     break
                 out += chunk
     return out
 
 
-def stop(process: subprocess.Popen) -> bytes:
-    process.send_signal(signal.SIGTERM)
-    out, _ = process.communicate(timeout=30)
-    return out
-
-
 def test_each_answered_request_is_logged_within_seconds_and_the_rest_at_shutdown(basic_store):
-    process, url = start(basic_store)
-    try:
-        assert httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+    with running_server(basic_store, stdout=subprocess.PIPE) as server:
+        assert httpx.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"},
                          headers={"Accept": "application/sparql-results+json"}).status_code == 200
-        first = read_until(process, b'"GET /sparql?query=', 5)
+        first = read_until(server.process.stdout, b'"GET /sparql?query=', 5)
         assert b'"GET /sparql?query=ASK' in first
         assert first.rstrip().endswith(b" 200")
-        assert httpx.get(url + "/entities/no-such-thing").status_code == 404
-        assert httpx.post(url + "/sparql", content=b"INSERT DATA {}",
+        assert httpx.get(server.url + "/entities/no-such-thing").status_code == 404
+        assert httpx.post(server.sparql, content=b"INSERT DATA {}",
                           headers={"Content-Type": "application/sparql-query"}).status_code == 403
-    except BaseException:
-        process.kill()
-        raise
-    rest = first + stop(process)
+    rest = first + server.process.stdout.read()  # written at shutdown (the block sent SIGTERM)
     lines = [line for line in rest.decode().splitlines() if line.startswith("INFO:     127.0.0.1:")]
     requests = [line.split(" - ", 1)[1] for line in lines if "/healthz" not in line]
     assert requests == [

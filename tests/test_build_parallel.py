@@ -20,9 +20,17 @@ from iokg.build import build
 from iokg.errors import IngestError, IokgError
 from iokg.forked import ForkedJob
 from iokg.ingest.rdf import Converted, literal, nquads
-from iokg.store import resolve_store
+from iokg.store import builds_dir, resolve_store
 
 # ------------------------------------------------------------------ quads as text
+
+
+def assert_nothing_published(store, previous, before: set) -> None:
+    """The store still serves ``previous``, the only build left beside it, and no process the
+    build started is alive (``before``: the children there were before it)."""
+    assert resolve_store(store) == previous
+    assert [p.name for p in builds_dir(store).iterdir() if p.is_dir()] == [previous.name]
+    assert set(multiprocessing.active_children()) <= before  # the build's own are gone
 
 def test_literals_are_escaped_exactly_as_pyoxigraph_writes_them():
     """Every code point (surrogates aside), in one literal: the same text as pyoxigraph's, so a quad
@@ -135,9 +143,7 @@ def test_a_failing_forked_writer_publishes_nothing_and_leaves_nothing(tmp_path, 
     before = set(multiprocessing.active_children())  # other tests' servers may keep workers
     with pytest.raises(IokgError, match="No space left on device.*nothing was published"):
         build(BASIC, store)
-    assert resolve_store(store) == previous
-    assert [p.name for p in (tmp_path / "store.builds").iterdir() if p.is_dir()] == [previous.name]
-    assert set(multiprocessing.active_children()) <= before  # the build's own are gone
+    assert_nothing_published(store, previous, before)
 
 
 def test_a_build_with_problems_stops_its_jobs_and_leaves_nothing(tmp_path, data_copy):
@@ -149,9 +155,7 @@ def test_a_build_with_problems_stops_its_jobs_and_leaves_nothing(tmp_path, data_
     before = set(multiprocessing.active_children())
     with pytest.raises(IngestError):
         build(data_copy, store)
-    assert resolve_store(store) == previous
-    assert [p.name for p in (tmp_path / "store.builds").iterdir() if p.is_dir()] == [previous.name]
-    assert set(multiprocessing.active_children()) <= before  # the build's own are gone
+    assert_nothing_published(store, previous, before)
 
 
 def test_a_shape_violation_stops_the_jobs_already_started(tmp_path, monkeypatch):
@@ -176,6 +180,4 @@ def test_a_shape_violation_stops_the_jobs_already_started(tmp_path, monkeypatch)
     with pytest.raises(IngestError, match="a link between two entities is a claim"):
         build(BASIC, store)
     assert started and all(not job.process.is_alive() for job in started)
-    assert resolve_store(store) == previous
-    assert [p.name for p in (tmp_path / "store.builds").iterdir() if p.is_dir()] == [previous.name]
-    assert set(multiprocessing.active_children()) <= before  # the build's own are gone
+    assert_nothing_published(store, previous, before)

@@ -52,7 +52,7 @@ class Served:
 
 @contextmanager
 def serve(store: Path, **settings: object) -> Iterator[Served]:
-    """The server (`SERVER_COMMAND`: what ``python -m iokg.api.server`` runs) in a process group of its
+    """The server (`SERVER_COMMAND`: ``python -m iokg.api``) in a process group of its
     own (so a test can look for orphans)."""
     port = free_port()
     env = server_env(store=store, port=port, host="127.0.0.1", **settings)

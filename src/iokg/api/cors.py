@@ -29,14 +29,20 @@ class PublicCORS(CORSMiddleware):
     ``Access-Control-Allow-Origin: *`` on every answer, asked by a page or not: the answer does
     not depend on ``Origin``, so it needs no ``Vary: Origin``."""
 
+    def __init__(self, app, **options) -> None:
+        super().__init__(app, **options)
+        #: what every answer gets, as raw ASGI header pairs
+        self.raw_simple_headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                                   for k, v in self.simple_headers.items()]
+        self._simple_names = {name for name, _ in self.raw_simple_headers}
+
     async def __call__(self, scope, receive, send) -> None:
         """A preflight goes through Starlette's checks; any other request is passed on with its
         answer's headers added, without reading the request's own."""
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
             await super().__call__(scope, receive, send)
             return
-        added = self._raw_simple_headers()
-        names = {name for name, _ in added}
+        added, names = self.raw_simple_headers, self._simple_names
 
         async def send_with_cors(message) -> None:
             if message["type"] == "http.response.start":  # as MutableHeaders.update: set, not repeat
@@ -45,14 +51,8 @@ class PublicCORS(CORSMiddleware):
 
         await self.app(scope, receive, send_with_cors)
 
-    def _raw_simple_headers(self) -> list[tuple[bytes, bytes]]:
-        raw = getattr(self, "_raw", None)
-        if raw is None:
-            raw = self._raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.simple_headers.items()]
-        return raw
-
     async def send(self, message, send, request_headers: Headers) -> None:
-        """A preflight refused or answered by Starlette still gets the headers every answer has."""
+        """A plain ``OPTIONS`` (not a preflight), which Starlette passes on, gets the headers every answer has."""
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
             headers.update(self.simple_headers)

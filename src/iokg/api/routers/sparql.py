@@ -171,7 +171,8 @@ def result_headers(result: Serialized, max_result_rows: int) -> list[tuple[bytes
 
 
 def base_iri(scope: dict) -> str:
-    """`endpoint_url` from the ASGI scope (the parts of the URL Starlette reads), remembered."""
+    """The endpoint's URL without the query string, from the ASGI scope (the parts of the URL
+    Starlette reads), remembered per scheme, server, path and ``Host``."""
     server = scope.get("server")
     return _base_iri(scope.get("scheme", "http"), None if server is None else tuple(server),
                      scope.get("root_path", ""), scope["path"], header(scope, b"host"))
@@ -204,8 +205,8 @@ async def _read_body(receive: Any, scope: dict, max_request_bytes: int) -> bytes
 
 def endpoint_url(request: Request) -> str:
     """The URL of this endpoint as the client asked for it, without the query string: the base
-    IRI relative IRIs in a query resolve against, and the service's name."""
-    return str(request.url).split("?", 1)[0]
+    IRI relative IRIs in a query resolve against, and the service's name (`base_iri`)."""
+    return base_iri(request.scope)
 
 
 def describe_service(request: Request, accept: str | None) -> Response:
